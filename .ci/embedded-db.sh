@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The embedded default database: a private PostgreSQL cluster in .data/postgres, listening on
+# 127.0.0.1 and a unix socket in .data/run only, on a non-default port. Created on first use,
+# reused afterwards. Its superuser password is generated per checkout and kept in
+# .data/db-password (git-ignored, mode 600); it never leaves this machine.
+#
+#   embedded-db.sh start   create if needed, start if stopped, make sure the database exists
+#   embedded-db.sh stop    stop the cluster (the data stays)
+#   embedded-db.sh url     print the DATABASE_URL of the application database
+#   embedded-db.sh status
+set -euo pipefail
+
+project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+data_root="$project_dir/.data"
+pgdata="$data_root/postgres"
+socket_dir="$data_root/run"
+log_file="$data_root/log/postgres.log"
+password_file="$data_root/db-password"
+port="${SYEI_DB_PORT:-54329}"
+db_user="syei"
+db_name="${SYEI_DB_NAME:-syei}"
+
+say() { printf '[embedded-db] %s\n' "$*" >&2; }
+
+pg_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  if [ -z "$dir" ]; then
+    say "PostgreSQL server binaries not found (expected /usr/lib/postgresql/<version>/bin)."
+    say "Run 'make setup' (it installs Debian's postgresql and postgresql-contrib)."
+    exit 1
+  fi
+  printf '%s' "$dir"
+}
+
+# PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
+as_cluster_owner() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+password() { cat "$password_file"; }
+
+url_for() { printf 'postgres://%s:%s@127.0.0.1:%s/%s' "$db_user" "$(password)" "$port" "$1"; }
+
+is_running() { [ -f "$pgdata/PG_VERSION" ] && as_cluster_owner "$(pg_bin)/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; }
+
+create_cluster() {
+  local bin; bin=$(pg_bin)
+  say "creating a private PostgreSQL cluster in $pgdata (port $port, loopback only)"
+  mkdir -p "$data_root"
+  if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$data_root"; then
+    say "the 'postgres' user cannot reach $data_root (a parent directory is private)."
+    say "Move the checkout somewhere readable (e.g. /work or /srv), or set DATABASE_URL."
+    exit 1
+  fi
+  umask 077
+  head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32 >"$password_file"
+  mkdir -p "$pgdata" "$socket_dir" "$(dirname "$log_file")"
+  local pwfile="$pgdata.pwfile"
+  cp "$password_file" "$pwfile"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres: "$pgdata" "$socket_dir" "$(dirname "$log_file")" "$pwfile"
+  fi
+  as_cluster_owner "$bin/initdb" -D "$pgdata" -U "$db_user" --pwfile="$pwfile" \
+    --auth=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+  rm -f "$pwfile"
+  as_cluster_owner tee -a "$pgdata/postgresql.conf" >/dev/null <<EOF
+# SyEI embedded database
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$socket_dir'
+max_connections = 200
+timezone = 'UTC'
+EOF
+}
+
+start() {
+  [ -f "$pgdata/PG_VERSION" ] || create_cluster
+  if ! is_running; then
+    say "starting PostgreSQL (log: $log_file)"
+    as_cluster_owner "$(pg_bin)/pg_ctl" -D "$pgdata" -l "$log_file" -w -t 60 start >/dev/null
+  fi
+  local exists
+  exists=$(psql "$(url_for postgres)" -XtAc "select 1 from pg_database where datname = '$db_name'")
+  if [ "$exists" != "1" ]; then
+    say "creating database $db_name"
+    psql "$(url_for postgres)" -Xqc "create database \"$db_name\""
+  fi
+}
+
+stop() {
+  if is_running; then
+    say "stopping PostgreSQL"
+    as_cluster_owner "$(pg_bin)/pg_ctl" -D "$pgdata" -w -m fast stop >/dev/null
+  else
+    say "not running"
+  fi
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  url) url_for "$db_name"; echo ;;
+  status) if is_running; then say "running on 127.0.0.1:$port"; else say "stopped"; exit 3; fi ;;
+  *) echo "usage: $0 start|stop|url|status" >&2; exit 2 ;;
+esac

@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+
+use crate::domain::navigation::nav_items;
+
+/// A signal that turns true once the WASM has hydrated the page. Server-rendered HTML always
+/// starts with false, so server and browser render the same markup; an effect (effects never
+/// run on the server) flips it in the browser.
+pub fn hydrated_signal() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    // Accounts arrive in a later step; until then everyone is an anonymous visitor.
+    let items = nav_items(None);
+    view! {
+        <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:m-2 focus:rounded focus:bg-white focus:p-2">
+            "Skip to content"
+        </a>
+        <header class="border-b border-slate-200 bg-white">
+            <div class="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
+                <a href="/" class="text-lg font-semibold text-teal-800">
+                    "SyEI"
+                    <span class="ml-2 hidden text-sm font-normal text-slate-600 sm:inline">
+                        "Holistic medical centre"
+                    </span>
+                </a>
+                <nav aria-label="Main">
+                    <ul class="flex gap-4 text-sm">
+                        {items
+                            .into_iter()
+                            .map(|item| {
+                                view! {
+                                    <li>
+                                        <a class="rounded px-2 py-1 text-slate-700 hover:bg-slate-100 hover:text-slate-900" href=item.href>
+                                            {item.label}
+                                        </a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+/// A full-width message for pages that cannot show what was asked.
+#[component]
+pub fn MessagePanel(title: String, children: Children) -> impl IntoView {
+    view! {
+        <section class="mx-auto max-w-xl rounded-lg border border-slate-200 bg-white p-8 text-center shadow-sm">
+            <h1 class="text-2xl font-semibold">{title}</h1>
+            <div class="mt-3 text-slate-700">{children()}</div>
+            <a href="/" class="mt-6 inline-block rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">
+                "Go to the home page"
+            </a>
+        </section>
+    }
+}

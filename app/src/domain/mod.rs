@@ -1,0 +1,7 @@
+//! Pure types and rules: no I/O, compiled for the server and the browser alike.
+
+pub mod appointment_status;
+pub mod email;
+pub mod navigation;
+pub mod password_policy;
+pub mod role;

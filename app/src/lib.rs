@@ -1,0 +1,69 @@
+//! SyEI, the backoffice of a holistic medical centre: the isomorphic crate.
+//!
+//! Compiled twice: with `ssr` for the server (pages rendered on axum, server functions run
+//! against PostgreSQL) and with `hydrate` for the browser (the same components, made
+//! interactive). See `../ARCHITECTURE.md` in the shared folder for the layout.
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::components::layout::{hydrated_signal, Header};
+use crate::pages::{home::HomePage, not_found::NotFoundPage};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let hydrated = hydrated_signal();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/syei.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "SyEI".to_string() } else { format!("{page} · SyEI") }
+        } />
+        <Router>
+            // `data-hydrated` lets tests (and people debugging) see when the WASM has taken over.
+            <div class="flex min-h-screen flex-col" data-hydrated=move || hydrated.get().to_string()>
+                <Header />
+                <main id="main" class="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("") view=HomePage />
+                    </Routes>
+                </main>
+                <footer class="border-t border-slate-200 py-4 text-center text-sm text-slate-600">
+                    "SyEI · holistic medical centre"
+                </footer>
+            </div>
+        </Router>
+    }
+}

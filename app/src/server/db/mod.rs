@@ -1,0 +1,4 @@
+//! Queries, one module per table. SQL lives where it is used and is checked at compile time
+//! against the committed `.sqlx/` data.
+
+pub mod specialists;

@@ -1,0 +1,71 @@
+//! The SyEI server: configuration, telemetry, the HTTP router and the command-line tools.
+
+pub mod admin;
+pub mod cli;
+pub mod health;
+pub mod seed;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use app::server::state::AppState;
+use app::{shell, App};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use tower_http::trace::TraceLayer;
+
+pub use cli::run_cli;
+
+/// Every schema change, embedded in the binary so `server migrate` needs no files.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// The whole HTTP surface: health probes, the server functions and the rendered pages.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Opens the pool. The URL is never logged: it carries the database password.
+pub async fn connect(database_url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(database_url)
+        .await
+        .context("could not connect to PostgreSQL (check DATABASE_URL and that the server is running)")
+}
+
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    // try_init: tests may call this more than once.
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+pub(crate) fn exit_code(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,526 @@
+//! `server seed-demo`: a small, believable clinic to click through. Only ever into an empty
+//! database; every account shares one demo password, random unless one is given.
+
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use app::domain::appointment_status::AppointmentStatus;
+use app::server::password::hash_password;
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::cli::SeedArgs;
+
+const CLINIC_ZONE: Tz = chrono_tz::Europe::Madrid;
+
+struct DemoSpecialist {
+    first_name: &'static str,
+    last_name: &'static str,
+    email: &'static str,
+    specialty: &'static str,
+    license: &'static str,
+    bio: &'static str,
+    /// Weekly blocks: ISO weekday (1 = Monday), start, end. Every working day covers 10:00-13:00,
+    /// where the demo appointments are placed.
+    weekly: &'static [(i16, (u32, u32), (u32, u32))],
+}
+
+const SPECIALISTS: [DemoSpecialist; 3] = [
+    DemoSpecialist {
+        first_name: "Mei",
+        last_name: "Chen",
+        email: "mei.chen@clinic.example",
+        specialty: "Acupuncture",
+        license: "ACU-2019-0412",
+        bio: "Traditional Chinese medicine and acupuncture for chronic pain, stress and sleep.",
+        weekly: &[
+            (1, (9, 0), (13, 0)),
+            (1, (15, 0), (19, 0)),
+            (2, (9, 0), (13, 0)),
+            (3, (9, 0), (13, 0)),
+            (3, (15, 0), (19, 0)),
+            (4, (9, 0), (13, 0)),
+            (5, (9, 0), (14, 0)),
+        ],
+    },
+    DemoSpecialist {
+        first_name: "Lucía",
+        last_name: "Ortega",
+        email: "lucia.ortega@clinic.example",
+        specialty: "Naturopathy",
+        license: "NAT-2016-1187",
+        bio: "Naturopathic care focused on digestion, energy and long-term habits.",
+        weekly: &[(2, (10, 0), (18, 0)), (4, (10, 0), (18, 0)), (6, (10, 0), (14, 0))],
+    },
+    DemoSpecialist {
+        first_name: "Tom",
+        last_name: "Becker",
+        email: "tom.becker@clinic.example",
+        specialty: "Nutrition",
+        license: "NUT-2021-0093",
+        bio: "Evidence-based nutrition plans for families, athletes and recovery.",
+        weekly: &[(1, (8, 30), (14, 30)), (3, (8, 30), (14, 30)), (5, (8, 30), (14, 30))],
+    },
+];
+
+struct DemoPatient {
+    first_name: &'static str,
+    last_name: &'static str,
+    email: &'static str,
+    date_of_birth: (i32, u32, u32),
+    emergency_contact: (&'static str, &'static str),
+    history: &'static str,
+}
+
+const PATIENTS: [DemoPatient; 5] = [
+    DemoPatient {
+        first_name: "Ana",
+        last_name: "García",
+        email: "ana.garcia@patients.example",
+        date_of_birth: (1984, 3, 14),
+        emergency_contact: ("Pablo García", "+34 600 111 222"),
+        history: "Migraines since 2015. No known allergies.",
+    },
+    DemoPatient {
+        first_name: "David",
+        last_name: "Smith",
+        email: "david.smith@patients.example",
+        date_of_birth: (1971, 11, 2),
+        emergency_contact: ("Emma Smith", "+34 600 333 444"),
+        history: "Lower back pain. Type 2 diabetes, on metformin.",
+    },
+    DemoPatient {
+        first_name: "Leo",
+        last_name: "Ruiz",
+        email: "leo.ruiz@patients.example",
+        date_of_birth: (2013, 6, 21),
+        emergency_contact: ("Marta Ruiz", "+34 600 555 666"),
+        history: "Childhood asthma, well controlled. Allergic to peanuts.",
+    },
+    DemoPatient {
+        first_name: "Sofía",
+        last_name: "Navarro",
+        email: "sofia.navarro@patients.example",
+        date_of_birth: (1992, 9, 5),
+        emergency_contact: ("Irene Navarro", "+34 600 777 888"),
+        history: "Irritable bowel syndrome. Vegetarian.",
+    },
+    DemoPatient {
+        first_name: "Omar",
+        last_name: "Haddad",
+        email: "omar.haddad@patients.example",
+        date_of_birth: (1958, 1, 30),
+        emergency_contact: ("Nadia Haddad", "+34 600 999 000"),
+        history: "Hypertension. Knee replacement in 2020.",
+    },
+];
+
+const ADMIN_EMAIL: &str = "admin@clinic.example";
+const FAMILY_EMAIL: &str = "marta.ruiz@family.example";
+
+pub async fn seed_demo(pool: &PgPool, args: SeedArgs) -> anyhow::Result<()> {
+    let existing_users = sqlx::query_scalar!(r#"select count(*) as "count!" from users"#).fetch_one(pool).await?;
+    if existing_users > 0 {
+        println!("the database already has {existing_users} users: demo data not seeded (nothing changed)");
+        return Ok(());
+    }
+
+    let password = args.password.unwrap_or_else(random_password);
+    if password.chars().count() < 12 {
+        bail!("the demo password must have at least 12 characters");
+    }
+    // One hash per account (each with its own salt), computed before the transaction opens.
+    let account_count = 1 + SPECIALISTS.len() + PATIENTS.len() + 1;
+    let mut hashes = Vec::with_capacity(account_count);
+    for _ in 0..account_count {
+        hashes.push(hash_password(password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?);
+    }
+    let mut hashes = hashes.into_iter();
+    let mut next_hash = move || hashes.next().context("one password hash per account");
+
+    let mut tx = pool.begin().await?;
+    let today = Utc::now().with_timezone(&CLINIC_ZONE).date_naive();
+
+    insert_user(&mut tx, ADMIN_EMAIL, &next_hash()?, "Admin", "Alba", "Serra").await?;
+
+    let mut specialist_ids = Vec::new();
+    for s in &SPECIALISTS {
+        let user_id = insert_user(&mut tx, s.email, &next_hash()?, "Specialist", s.first_name, s.last_name).await?;
+        let specialist_id = sqlx::query_scalar!(
+            r#"insert into specialists (user_id, specialty, professional_license, bio, time_zone)
+               values ($1, $2, $3, $4, $5) returning specialist_id"#,
+            user_id,
+            s.specialty,
+            s.license,
+            s.bio,
+            CLINIC_ZONE.name(),
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        for &(day, start, end) in s.weekly {
+            insert_availability(&mut tx, specialist_id, day, None, Some((start, end))).await?;
+        }
+        specialist_ids.push(specialist_id);
+    }
+    seed_exceptions(&mut tx, &specialist_ids, today).await?;
+
+    let mut patient_ids = Vec::new();
+    for p in &PATIENTS {
+        let user_id = insert_user(&mut tx, p.email, &next_hash()?, "Patient", p.first_name, p.last_name).await?;
+        let (y, m, d) = p.date_of_birth;
+        let patient_id = sqlx::query_scalar!(
+            r#"insert into patients (user_id, date_of_birth, emergency_contact_name, emergency_contact_phone, base_medical_history)
+               values ($1, $2, $3, $4, $5) returning patient_id"#,
+            user_id,
+            NaiveDate::from_ymd_opt(y, m, d).context("demo date of birth")?,
+            p.emergency_contact.0,
+            p.emergency_contact.1,
+            p.history,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        patient_ids.push(patient_id);
+    }
+
+    // Marta helps her son Leo (a minor): appointments and materials, no clinical notes.
+    let family_user = insert_user(&mut tx, FAMILY_EMAIL, &next_hash()?, "FamilyMember", "Marta", "Ruiz").await?;
+    sqlx::query!(
+        r#"insert into family_members (user_id, patient_id, relationship, can_book_appointments)
+           values ($1, $2, 'Parent', true)"#,
+        family_user,
+        patient_ids[2],
+    )
+    .execute(&mut *tx)
+    .await?;
+
+    let appointments = seed_appointments(&mut tx, &specialist_ids, &patient_ids, today).await?;
+    seed_templates(&mut tx, &specialist_ids).await?;
+    seed_materials(&mut tx, &specialist_ids, &patient_ids).await?;
+    seed_notifications(&mut tx).await?;
+    tx.commit().await?;
+
+    let logins = demo_logins(&password);
+    if let Some(path) = &args.logins_file {
+        write_private_file(path, &logins)?;
+    }
+    println!(
+        "seeded the demo clinic: {} specialists, {} patients, {appointments} appointments",
+        SPECIALISTS.len(),
+        PATIENTS.len()
+    );
+    print!("{logins}");
+    Ok(())
+}
+
+fn random_password() -> String {
+    rand::thread_rng().sample_iter(&Alphanumeric).take(16).map(char::from).collect()
+}
+
+fn demo_logins(password: &str) -> String {
+    let mut text = String::from("Demo logins (every account uses the same password):\n");
+    text.push_str(&format!("  Admin          {ADMIN_EMAIL}\n"));
+    for s in &SPECIALISTS {
+        text.push_str(&format!("  Specialist     {}  ({})\n", s.email, s.specialty));
+    }
+    for p in &PATIENTS {
+        text.push_str(&format!("  Patient        {}\n", p.email));
+    }
+    text.push_str(&format!("  Family member  {FAMILY_EMAIL}  (helps Leo Ruiz)\n"));
+    text.push_str(&format!("  Password       {password}\n"));
+    text
+}
+
+fn write_private_file(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
+}
+
+async fn insert_user(
+    tx: &mut PgConnection,
+    email: &str,
+    password_hash: &str,
+    role: &str,
+    first_name: &str,
+    last_name: &str,
+) -> anyhow::Result<Uuid> {
+    let id = sqlx::query_scalar!(
+        r#"insert into users (email, password_hash, role, first_name, last_name)
+           values ($1, $2, $3, $4, $5) returning user_id"#,
+        email,
+        password_hash,
+        role,
+        first_name,
+        last_name,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(id)
+}
+
+type HourMinute = (u32, u32);
+
+async fn insert_availability(
+    tx: &mut PgConnection,
+    specialist_id: Uuid,
+    day_of_week: i16,
+    exception_date: Option<NaiveDate>,
+    hours: Option<(HourMinute, HourMinute)>,
+) -> anyhow::Result<()> {
+    let time = |(h, m): HourMinute| NaiveTime::from_hms_opt(h, m, 0).context("demo time");
+    let (start, end) = match hours {
+        Some((start, end)) => (Some(time(start)?), Some(time(end)?)),
+        None => (None, None),
+    };
+    sqlx::query!(
+        r#"insert into availability_blocks (specialist_id, day_of_week, start_time, end_time, exception_date, is_available)
+           values ($1, $2, $3, $4, $5, $6)"#,
+        specialist_id,
+        day_of_week,
+        start,
+        end,
+        exception_date,
+        hours.is_some(),
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+fn iso_weekday(date: NaiveDate) -> i16 {
+    // number_from_monday is 1..=7, which always fits.
+    date.weekday().number_from_monday() as i16
+}
+
+/// A day off three weeks out for the acupuncturist, and shorter hours one day for the
+/// nutritionist: outside the month of demo appointments, so no appointment contradicts them.
+async fn seed_exceptions(tx: &mut PgConnection, specialist_ids: &[Uuid], today: NaiveDate) -> anyhow::Result<()> {
+    let day_off = next_weekday(today + Duration::days(21), Weekday::Wed);
+    insert_availability(tx, specialist_ids[0], iso_weekday(day_off), Some(day_off), None).await?;
+    let short_day = next_weekday(today + Duration::days(21), Weekday::Mon);
+    insert_availability(tx, specialist_ids[2], iso_weekday(short_day), Some(short_day), Some(((8, 30), (11, 0))))
+        .await?;
+    Ok(())
+}
+
+fn next_weekday(from: NaiveDate, weekday: Weekday) -> NaiveDate {
+    let ahead = (7 + weekday.num_days_from_monday() as i64 - from.weekday().num_days_from_monday() as i64) % 7;
+    from + Duration::days(ahead)
+}
+
+/// Two weeks back and two weeks ahead: on each working day, each specialist sees two
+/// patients, at 10:00 (initial consultation, 60 min) and 12:00 (follow-up, 30 min).
+async fn seed_appointments(
+    tx: &mut PgConnection,
+    specialist_ids: &[Uuid],
+    patient_ids: &[Uuid],
+    today: NaiveDate,
+) -> anyhow::Result<usize> {
+    let mut count = 0;
+    for offset in -14i64..=14 {
+        let day = today + Duration::days(offset);
+        for (index, (specialist, specialist_id)) in SPECIALISTS.iter().zip(specialist_ids).enumerate() {
+            if !specialist.weekly.iter().any(|&(d, _, _)| d == iso_weekday(day)) {
+                continue;
+            }
+            for (slot, (hour, minutes, kind)) in
+                [(10, 60, "Initial consultation"), (12, 30, "Follow-up")].into_iter().enumerate()
+            {
+                let start = CLINIC_ZONE
+                    .from_local_datetime(&day.and_hms_opt(hour, 0, 0).context("demo time")?)
+                    .single()
+                    .context("10:00 and 12:00 always exist in the clinic's zone")?
+                    .with_timezone(&Utc);
+                let end = start + Duration::minutes(minutes);
+                // Different specialists at one hour get different patients, so nobody is in two places.
+                let patient_index = (offset + 14) as usize + index + slot;
+                let patient_id = patient_ids[patient_index % patient_ids.len()];
+                let status = demo_status(offset, patient_index);
+                let reason = (status == AppointmentStatus::Canceled).then_some("Patient asked to cancel");
+                sqlx::query!(
+                    r#"insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type, cancellation_reason)
+                       values ($1, $2, $3, $4, $5, $6, $7)"#,
+                    specialist_id,
+                    patient_id,
+                    start,
+                    end,
+                    status.as_str(),
+                    kind,
+                    reason,
+                )
+                .execute(&mut *tx)
+                .await?;
+                count += 1;
+            }
+        }
+    }
+    Ok(count)
+}
+
+/// Past appointments mostly Completed, with an occasional no-show or cancellation; future ones
+/// Confirmed or Pending, with an occasional cancellation.
+fn demo_status(day_offset: i64, variety: usize) -> AppointmentStatus {
+    match (day_offset < 0, variety % 6) {
+        (true, 0) => AppointmentStatus::NoShow,
+        (true, 1) => AppointmentStatus::Canceled,
+        (true, _) => AppointmentStatus::Completed,
+        (false, 0) => AppointmentStatus::Canceled,
+        (false, 1 | 2) => AppointmentStatus::Pending,
+        (false, _) => AppointmentStatus::Confirmed,
+    }
+}
+
+async fn seed_templates(tx: &mut PgConnection, specialist_ids: &[Uuid]) -> anyhow::Result<()> {
+    let templates: [(Option<Uuid>, &str, &str, &str, bool); 4] = [
+        (None, "SOAP note", "Clinical note", "## Subjective\n\n## Objective\n\n## Assessment\n\n## Plan\n", true),
+        (
+            None,
+            "First visit intake",
+            "Intake",
+            "## Reason for visit\n\n## History\n\n## Medication\n\n## Allergies\n",
+            true,
+        ),
+        (
+            Some(specialist_ids[0]),
+            "Acupuncture session",
+            "Clinical note",
+            "## Points used\n\n## Needle retention\n\n## Patient response\n",
+            false,
+        ),
+        (
+            Some(specialist_ids[1]),
+            "Naturopathy follow-up",
+            "Clinical note",
+            "## Changes since last visit\n\n## Supplements\n\n## Next steps\n",
+            false,
+        ),
+    ];
+    for (specialist_id, name, kind, content, is_global) in templates {
+        sqlx::query!(
+            r#"insert into templates (specialist_id, template_name, template_type, content, is_global)
+               values ($1, $2, $3, $4, $5)"#,
+            specialist_id,
+            name,
+            kind,
+            content,
+            is_global,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn seed_materials(tx: &mut PgConnection, specialist_ids: &[Uuid], patient_ids: &[Uuid]) -> anyhow::Result<()> {
+    let materials = [
+        (
+            Some(specialist_ids[0]),
+            "Acupressure points for better sleep",
+            "Video",
+            "https://materials.clinic.example/sleep-acupressure",
+        ),
+        (
+            Some(specialist_ids[1]),
+            "Gut-friendly eating: a starter guide",
+            "PDF",
+            "https://materials.clinic.example/gut-friendly-eating.pdf",
+        ),
+        (
+            Some(specialist_ids[2]),
+            "Packed lunches for active kids",
+            "Article",
+            "https://materials.clinic.example/kids-lunches",
+        ),
+        (None, "Preparing for your first visit", "Article", "https://materials.clinic.example/first-visit"),
+    ];
+    let mut material_ids = Vec::new();
+    for (specialist_id, title, kind, url) in materials {
+        let id = sqlx::query_scalar!(
+            r#"insert into educational_materials (specialist_id, title, material_type, content_url)
+               values ($1, $2, $3, $4) returning material_id"#,
+            specialist_id,
+            title,
+            kind,
+            url,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        material_ids.push(id);
+    }
+    let assignments = [
+        (patient_ids[0], material_ids[0], specialist_ids[0], "Try these three points each evening for two weeks."),
+        (
+            patient_ids[3],
+            material_ids[1],
+            specialist_ids[1],
+            "Start with the first section; we will talk about it next visit.",
+        ),
+        (patient_ids[2], material_ids[2], specialist_ids[2], "Ideas for school days; no peanuts, as agreed."),
+        (patient_ids[1], material_ids[3], specialist_ids[0], "Please read before Thursday."),
+    ];
+    for (patient_id, material_id, specialist_id, comment) in assignments {
+        sqlx::query!(
+            r#"insert into patient_material_assignments (patient_id, material_id, assigned_by, specialist_comments)
+               values ($1, $2, $3, $4)"#,
+            patient_id,
+            material_id,
+            specialist_id,
+            comment,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn seed_notifications(tx: &mut PgConnection) -> anyhow::Result<()> {
+    let notifications = [
+        (
+            PATIENTS[0].email,
+            "Appointment confirmed",
+            "Your acupuncture appointment with Mei Chen is confirmed.",
+            "AppointmentConfirmed",
+        ),
+        (
+            PATIENTS[0].email,
+            "New material",
+            "Mei Chen shared \"Acupressure points for better sleep\" with you.",
+            "MaterialAssigned",
+        ),
+        (
+            SPECIALISTS[0].email,
+            "New booking request",
+            "A patient requested an appointment; please confirm it.",
+            "AppointmentRequested",
+        ),
+        (FAMILY_EMAIL, "Appointment reminder", "Leo has a nutrition appointment this week.", "AppointmentReminder"),
+    ];
+    for (email, title, message, kind) in notifications {
+        sqlx::query!(
+            r#"insert into notifications (user_id, title, message, notification_type)
+               select user_id, $2, $3, $4 from users where email = $1"#,
+            email,
+            title,
+            message,
+            kind,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! Rows for tests, inserted with plain SQL so each test states only what it is about.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+pub async fn insert_user(pool: &PgPool, email: &str, role: &str) -> Uuid {
+    sqlx::query_scalar(
+        "insert into users (email, password_hash, role, first_name, last_name)
+         values ($1, '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo', $2, 'Test', 'Person')
+         returning user_id",
+    )
+    .bind(email)
+    .bind(role)
+    .fetch_one(pool)
+    .await
+    .expect("insert user")
+}
+
+pub async fn insert_specialist(pool: &PgPool, email: &str) -> Uuid {
+    let user_id = insert_user(pool, email, "Specialist").await;
+    sqlx::query_scalar(
+        "insert into specialists (user_id, specialty, professional_license)
+         values ($1, 'Acupuncture', 'LIC-1') returning specialist_id",
+    )
+    .bind(user_id)
+    .fetch_one(pool)
+    .await
+    .expect("insert specialist")
+}
+
+pub async fn insert_patient(pool: &PgPool, email: &str) -> Uuid {
+    let user_id = insert_user(pool, email, "Patient").await;
+    sqlx::query_scalar("insert into patients (user_id, date_of_birth) values ($1, '1990-01-01') returning patient_id")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await
+        .expect("insert patient")
+}
+
+pub fn at(hour: u32, minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, hour, minute, 0).unwrap()
+}
+
+pub async fn insert_appointment(
+    conn: &mut PgConnection,
+    specialist_id: Uuid,
+    patient_id: Uuid,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    status: &str,
+) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar(
+        "insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type)
+         values ($1, $2, $3, $4, $5, 'Follow-up') returning appointment_id",
+    )
+    .bind(specialist_id)
+    .bind(patient_id)
+    .bind(start)
+    .bind(end)
+    .bind(status)
+    .fetch_one(conn)
+    .await
+}
+
+/// The name of the constraint a failed statement violated.
+pub fn violated_constraint(result: Result<impl std::fmt::Debug, sqlx::Error>) -> String {
+    match result {
+        Err(sqlx::Error::Database(e)) => e.constraint().expect("a named constraint").to_string(),
+        other => panic!("expected a constraint violation, got {other:?}"),
+    }
+}
+
+pub async fn count(pool: &PgPool, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(pool).await.unwrap()
+}
