@@ -1,0 +1,27 @@
+# Sourced by the make scripts: exports DATABASE_URL. When it is already set, that server is
+# used as it is and the embedded one is never started; otherwise the embedded default database
+# (.ci/embedded-db.sh) is started and used.
+if [ -z "${DATABASE_URL:-}" ]; then
+  bash "$(dirname "${BASH_SOURCE[0]}")/embedded-db.sh" start
+  DATABASE_URL=$(bash "$(dirname "${BASH_SOURCE[0]}")/embedded-db.sh" url)
+  export DATABASE_URL
+  echo "[database] using the embedded PostgreSQL (.data/postgres)"
+else
+  echo "[database] using DATABASE_URL from the environment"
+fi
+
+# Prints DATABASE_URL with its database name replaced by "<name>_<suffix>" (query kept).
+sibling_database_url() {
+  local base="${DATABASE_URL%%\?*}"
+  local query="${DATABASE_URL#"$base"}"
+  printf '%s/%s_%s%s' "${base%/*}" "${base##*/}" "$1" "$query"
+}
+
+# Drops and recreates a sibling database, so a run starts from nothing.
+recreate_sibling_database() {
+  local name
+  name="$(basename "${DATABASE_URL%%\?*}")_$1"
+  psql "$DATABASE_URL" -Xq -v ON_ERROR_STOP=1 \
+    -c "drop database if exists \"$name\" with (force)" \
+    -c "create database \"$name\""
+}

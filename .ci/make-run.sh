@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# `make run`: install what is missing, start the database, migrate, seed an empty database
+# with the demo clinic, build (release) and serve on http://127.0.0.1:3000.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+bash .ci/setup-tools.sh
+source .ci/database-env.sh
+
+echo "[run] building (release)"
+cargo leptos build --release
+
+./target/release/server migrate
+logins_file=.data/demo-logins.txt
+./target/release/server seed-demo --logins-file "$logins_file" >/dev/null
+echo
+if [ -f "$logins_file" ]; then
+  cat "$logins_file"
+else
+  echo "This database was filled elsewhere; no demo logins are known here."
+fi
+echo
+echo "SyEI is starting on http://${SYEI_ADDR:-127.0.0.1:3000}  (Ctrl-C stops it; 'make db-stop' stops the database)"
+exec ./target/release/server serve

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# `make test`: the same set-up as `make run`, then every test: Rust unit, database and HTTP
+# tests (cargo test), then the Playwright suite against a freshly migrated, seeded database.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+started=$(date +%s)
+
+bash .ci/setup-tools.sh
+source .ci/database-env.sh
+
+echo "[test] cargo test (domain, database and HTTP tests; each database test gets a fresh database)"
+cargo test -p app -p server
+
+echo "[test] end-to-end database: fresh, migrated, seeded"
+recreate_sibling_database e2e
+e2e_url=$(sibling_database_url e2e)
+DATABASE_URL="$e2e_url" ./target/debug/server migrate
+SYEI_DEMO_PASSWORD="e2e-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+export SYEI_DEMO_PASSWORD
+DATABASE_URL="$e2e_url" ./target/debug/server seed-demo >/dev/null
+
+echo "[test] Playwright (cargo leptos end-to-end)"
+# A port of its own, so a running `make run` does not get in the way.
+export LEPTOS_SITE_ADDR="127.0.0.1:${SYEI_E2E_PORT:-3100}"
+export SYEI_BASE_URL="http://$LEPTOS_SITE_ADDR"
+DATABASE_URL="$e2e_url" cargo leptos end-to-end
+
+echo "[test] all green in $(( $(date +%s) - started )) s"
