@@ -8,8 +8,16 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 bash .ci/setup-tools.sh
 source .ci/database-env.sh
 
-echo "[run] building (release)"
-cargo leptos build --release
+# cargo-leptos re-runs wasm-bindgen and wasm-opt on every build (about 10 s), so skip it when
+# nothing the build reads is newer than its output.
+built=target/site/pkg/syei.wasm
+if [ -x target/release/server ] && [ -f "$built" ] \
+  && [ -z "$(find Cargo.toml Cargo.lock app frontend server style public migrations .sqlx -newer "$built" -print -quit)" ]; then
+  echo "[run] release build is up to date"
+else
+  echo "[run] building (release)"
+  cargo leptos build --release
+fi
 
 ./target/release/server migrate
 logins_file=.data/demo-logins.txt
