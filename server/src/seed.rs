@@ -17,6 +17,9 @@ use crate::cli::SeedArgs;
 
 const CLINIC_ZONE: Tz = chrono_tz::Europe::Madrid;
 
+/// ISO weekday (1 = Monday), start (hour, minute), end (hour, minute).
+type WeeklyBlock = (i16, HourMinute, HourMinute);
+
 struct DemoSpecialist {
     first_name: &'static str,
     last_name: &'static str,
@@ -26,7 +29,7 @@ struct DemoSpecialist {
     bio: &'static str,
     /// Weekly blocks: ISO weekday (1 = Monday), start, end. Every working day covers 10:00-13:00,
     /// where the demo appointments are placed.
-    weekly: &'static [(i16, (u32, u32), (u32, u32))],
+    weekly: &'static [WeeklyBlock],
 }
 
 const SPECIALISTS: [DemoSpecialist; 3] = [
