@@ -17,6 +17,7 @@ export default defineConfig({
   use: {
     baseURL,
     trace: "retain-on-failure",
+    screenshot: "only-on-failure",
     launchOptions: {
       executablePath: process.env.SYEI_CHROMIUM ?? "/usr/bin/chromium",
       args: [

@@ -12,8 +12,14 @@ pub enum AppError {
     /// Also the answer to a record the caller may not see, so ids cannot be probed.
     #[error("We could not find that.")]
     NotFound,
-    #[error("{message}")]
-    Validation { field: String, message: String },
+    /// Bad input, one message per field, shown next to the fields. Nothing was changed.
+    #[error("{}", summary(.0))]
+    Validation(Vec<FieldError>),
+    /// Accounts whose password was reset must choose a new one before anything else.
+    #[error("Please choose a new password first.")]
+    PasswordChangeRequired,
+    #[error("Too many attempts. Please wait a minute and try again.")]
+    TooManyRequests,
     #[error("{0}")]
     Conflict(String),
     /// Details are in the server log under `request_id`; the person sees only the reference.
@@ -21,6 +27,53 @@ pub enum AppError {
     Internal { request_id: String },
     #[error("The request could not be completed ({0}).")]
     Request(String),
+}
+
+/// A message about one input field (`field` is the form field's name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
+        FieldError { field: field.to_string(), message: message.into() }
+    }
+}
+
+fn summary(errors: &[FieldError]) -> String {
+    match errors {
+        [only] => only.message.clone(),
+        _ => "Please correct the highlighted fields.".to_string(),
+    }
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// The message for one field, when this is a validation error about it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Validation(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status that goes with the error (server functions set it on the response).
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::PasswordChangeRequired => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::Validation(_) | AppError::Request(_) => 400,
+            AppError::TooManyRequests => 429,
+            AppError::Internal { .. } => 500,
+        }
+    }
 }
 
 impl FromServerFnError for AppError {

@@ -4,6 +4,8 @@
 //! against PostgreSQL) and with `hydrate` for the browser (the same components, made
 //! interactive). See `../ARCHITECTURE.md` in the shared folder for the layout.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod domain;
@@ -16,11 +18,25 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
+use crate::components::auth::Auth;
 use crate::components::layout::{hydrated_signal, Header};
+use crate::pages::account::{AccountPage, ForcedPasswordPage};
+use crate::pages::admin_users::{AdminUsersPage, EditUserPage, NewUserPage};
+use crate::pages::homes::{AdminHome, FamilyHome, PatientHome, SpecialistHome};
+use crate::pages::login::LoginPage;
 use crate::pages::{home::HomePage, not_found::NotFoundPage};
+
+/// Provides the signed-in person to everything below; it must sit inside the router, because
+/// who is signed in is checked again at every navigation (a deactivated account is noticed at
+/// the next click, not at the next reload).
+#[component]
+fn AuthProvider(children: Children) -> impl IntoView {
+    Auth::provide();
+    children()
+}
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,12 +71,26 @@ pub fn App() -> impl IntoView {
         <Router>
             // `data-hydrated` lets tests (and people debugging) see when the WASM has taken over.
             <div class="flex min-h-screen flex-col" data-hydrated=move || hydrated.get().to_string()>
+                <AuthProvider>
                 <Header />
                 <main id="main" class="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("") view=HomePage />
+                        <Route path=path!("/login") view=LoginPage />
+                        // Signed-in pages render whole before anything is sent, so a refusal
+                        // can still set its status (403) and nothing streams ahead of the check.
+                        <Route ssr=SsrMode::Async path=path!("/account") view=AccountPage />
+                        <Route ssr=SsrMode::Async path=path!("/account/password") view=ForcedPasswordPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHome />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users") view=AdminUsersPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users/new") view=NewUserPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view=EditUserPage />
+                        <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHome />
+                        <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHome />
+                        <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHome />
                     </Routes>
                 </main>
+                </AuthProvider>
                 <footer class="border-t border-slate-200 py-4 text-center text-sm text-slate-600">
                     "SyEI · holistic medical centre"
                 </footer>

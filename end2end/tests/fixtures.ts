@@ -1,6 +1,41 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 
 /** Waits until the WASM has hydrated the page, so clicks reach Leptos event handlers. */
 export async function waitForHydration(page: Page) {
   await expect(page.locator("[data-hydrated=true]")).toHaveCount(1);
+}
+
+/** The demo seed's password, set by `make test` for the end-to-end database. */
+export const demoPassword = (() => {
+  const password = process.env.SYEI_DEMO_PASSWORD;
+  if (!password) throw new Error("SYEI_DEMO_PASSWORD is not set (run the suite through `make test`)");
+  return password;
+})();
+
+export const demo = {
+  admin: "admin@clinic.example",
+  specialist: "mei.chen@clinic.example",
+  patient: "ana.garcia@patients.example",
+  family: "marta.ruiz@family.example",
+};
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/login");
+  await waitForHydration(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** A fresh browser (its own cookies), signed in. */
+export async function newSignedInPage(browser: Browser, email: string, password: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email, password);
+  return page;
+}
+
+/** Unique per run, so tests can run again against the same database. */
+export function uniqueEmail(prefix: string) {
+  return `${prefix}.${Date.now()}.${Math.floor(Math.random() * 1e6)}@e2e.example`;
 }

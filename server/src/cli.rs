@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use app::server::state::AppState;
+use app::api::ENDPOINTS;
+use app::server::state::{AppState, AuthSettings};
 use clap::{Args, Parser, Subcommand};
 use leptos::prelude::get_configuration;
 
@@ -38,13 +39,54 @@ enum Command {
     SeedDemo(SeedArgs),
     /// Create an administrator account (for the first login of a production install).
     CreateAdmin(CreateAdminArgs),
+    /// Print every server function endpoint and who may call it.
+    Routes,
 }
 
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args)]
 struct ServeArgs {
     /// Address to listen on; defaults to the Leptos site address (127.0.0.1:3000).
     #[arg(long, env = "SYEI_ADDR")]
     addr: Option<SocketAddr>,
+    /// A session unused this many minutes is over.
+    #[arg(long, env = "SYEI_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    session_idle_minutes: i64,
+    /// A session is over this many hours after sign-in.
+    #[arg(long, env = "SYEI_SESSION_LIFETIME_HOURS", default_value_t = 12)]
+    session_lifetime_hours: i64,
+    /// Mark the session cookie Secure and name it __Host-syei_session (serve behind https).
+    #[arg(long, env = "SYEI_SECURE_COOKIES", default_value_t = false)]
+    secure_cookies: bool,
+    /// Sign-in attempts one address may make per minute.
+    #[arg(long, env = "SYEI_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 30)]
+    login_attempts_per_minute: u32,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        // The same defaults as the flags, for `server` without a subcommand.
+        ServeArgs::parse_env()
+    }
+}
+
+impl ServeArgs {
+    fn parse_env() -> ServeArgs {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        Only::parse_from(["server"]).serve
+    }
+
+    fn auth_settings(&self) -> AuthSettings {
+        AuthSettings {
+            idle_timeout: chrono::Duration::minutes(self.session_idle_minutes.max(1)),
+            absolute_lifetime: chrono::Duration::hours(self.session_lifetime_hours.max(1)),
+            secure_cookies: self.secure_cookies,
+            login_attempts_per_minute: self.login_attempts_per_minute,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -77,6 +119,10 @@ pub async fn run_cli() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    if matches!(cli.command, Some(Command::Routes)) {
+        print_routes();
+        return Ok(());
+    }
     let database_url = cli
         .database_url
         .context("DATABASE_URL is not set (use --database-url or the DATABASE_URL environment variable)")?;
@@ -90,6 +136,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::SeedDemo(args) => seed::seed_demo(&pool, args).await,
         Command::CreateAdmin(args) => admin::create_admin(&pool, args).await,
+        Command::Routes => Ok(()),
+    }
+}
+
+/// One endpoint a line: its full path and who may call it (`public` for anyone).
+fn print_routes() {
+    for endpoint in ENDPOINTS {
+        println!("{} {}", endpoint.path(), endpoint.callers());
     }
 }
 
@@ -100,7 +154,19 @@ async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {
         leptos_options.site_addr = addr;
     }
     let addr = leptos_options.site_addr;
-    let app = router(AppState { leptos_options, pool });
+    let sessions = app::server::session_store::PgSessionStore::new(pool.clone());
+    // Expired sessions are already refused on load; this only keeps the table small.
+    tokio::spawn(async move {
+        use tower_sessions::session_store::ExpiredDeletion;
+        let mut every_ten_minutes = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every_ten_minutes.tick().await;
+            if let Err(error) = sessions.delete_expired().await {
+                tracing::warn!(%error, "expired-session cleanup failed");
+            }
+        }
+    });
+    let app = router(AppState::new(leptos_options, pool, args.auth_settings()));
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
     tracing::info!("SyEI listening on http://{addr}");
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("server error")

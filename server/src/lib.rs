@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod cli;
+pub mod csrf;
 pub mod health;
 pub mod seed;
 
@@ -9,6 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
+use app::server::session_store::PgSessionStore;
 use app::server::state::AppState;
 use app::{shell, App};
 use axum::routing::get;
@@ -18,17 +20,27 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::{time, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use cli::run_cli;
 
 /// Every schema change, embedded in the binary so `server migrate` needs no files.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
-/// The whole HTTP surface: health probes, the server functions and the rendered pages.
+/// The whole HTTP surface: health probes, the server functions and the rendered pages, behind
+/// the session layer (sessions live in PostgreSQL) and the cross-site request check.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
+    let sessions = SessionManagerLayer::new(PgSessionStore::new(state.pool.clone()))
+        .with_name(state.auth.cookie_name())
+        .with_secure(state.auth.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(state.auth.idle_timeout.num_seconds())));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -39,6 +51,8 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(csrf::refuse_cross_site_writes))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

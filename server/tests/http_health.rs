@@ -11,7 +11,7 @@ use sqlx::PgPool;
 use tower::ServiceExt;
 
 fn app(pool: PgPool) -> axum::Router {
-    server::router(AppState { leptos_options: LeptosOptions::builder().output_name("syei").build(), pool })
+    server::router(AppState::new(LeptosOptions::builder().output_name("syei").build(), pool, Default::default()))
 }
 
 async fn get(router: axum::Router, path: &str) -> (StatusCode, String) {

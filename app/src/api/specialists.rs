@@ -18,6 +18,10 @@ pub struct SpecialistSummary {
 /// publishes about its staff (name, specialty, biography), never contact or licence details.
 #[server(endpoint = "specialists/list")]
 pub async fn list_specialists() -> Result<Vec<SpecialistSummary>, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::server::db::specialists::list_public(&state.pool).await
+    crate::server::respond(async move {
+        crate::server::auth::authorize("specialists/list").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::specialists::list_public(&state.pool).await
+    })
+    .await
 }

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 
+use crate::components::auth::use_auth;
 use crate::domain::navigation::nav_items;
+use crate::domain::role::Role;
 
 /// A signal that turns true once the WASM has hydrated the page. Server-rendered HTML always
 /// starts with false, so server and browser render the same markup; an effect (effects never
@@ -13,38 +15,73 @@ pub fn hydrated_signal() -> ReadSignal<bool> {
 
 #[component]
 pub fn Header() -> impl IntoView {
-    // Accounts arrive in a later step; until then everyone is an anonymous visitor.
-    let items = nav_items(None);
+    let auth = use_auth();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = auth.logout.value().get() {
+            navigate("/", Default::default());
+        }
+    });
     view! {
         <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:m-2 focus:rounded focus:bg-white focus:p-2">
             "Skip to content"
         </a>
         <header class="border-b border-slate-200 bg-white">
-            <div class="mx-auto flex max-w-5xl items-center justify-between gap-4 px-4 py-3">
+            <div class="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-4 px-4 py-3">
                 <a href="/" class="text-lg font-semibold text-teal-800">
                     "SyEI"
-                    <span class="ml-2 hidden text-sm font-normal text-slate-600 sm:inline">
-                        "Holistic medical centre"
-                    </span>
+                    <span class="ml-2 hidden text-sm font-normal text-slate-600 sm:inline">"Holistic medical centre"</span>
                 </a>
-                <nav aria-label="Main">
-                    <ul class="flex gap-4 text-sm">
-                        {items
-                            .into_iter()
-                            .map(|item| {
-                                view! {
-                                    <li>
-                                        <a class="rounded px-2 py-1 text-slate-700 hover:bg-slate-100 hover:text-slate-900" href=item.href>
-                                            {item.label}
-                                        </a>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                </nav>
+                <Transition fallback=|| view! { <NavLinks role=None /> }>
+                    {move || Suspend::new(async move {
+                        let user = auth.me.await.ok().flatten();
+                        let role = user.as_ref().map(|u| u.role);
+                        view! {
+                            <div class="flex flex-wrap items-center gap-4">
+                                <NavLinks role />
+                                {match user {
+                                    Some(user) => view! {
+                                        <span class="text-sm text-slate-700" data-testid="signed-in-as">{user.display_name()}</span>
+                                        <ActionForm action=auth.logout>
+                                            <button type="submit" class="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100">
+                                                "Sign out"
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                    .into_any(),
+                                    None => view! {
+                                        <a href="/login" class="rounded bg-teal-700 px-3 py-1 text-sm text-white hover:bg-teal-800">"Sign in"</a>
+                                    }
+                                    .into_any(),
+                                }}
+                            </div>
+                        }
+                    })}
+                </Transition>
             </div>
         </header>
+    }
+}
+
+#[component]
+fn NavLinks(role: Option<Role>) -> impl IntoView {
+    view! {
+        <nav aria-label="Main">
+            <ul class="flex flex-wrap gap-2 text-sm">
+                {nav_items(role)
+                    .into_iter()
+                    .map(|item| {
+                        view! {
+                            <li>
+                                <a class="rounded px-2 py-1 text-slate-700 hover:bg-slate-100 hover:text-slate-900" href=item.href>
+                                    {item.label}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
     }
 }
 

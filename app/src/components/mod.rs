@@ -1,3 +1,5 @@
 //! Reusable UI pieces.
 
+pub mod auth;
+pub mod form;
 pub mod layout;

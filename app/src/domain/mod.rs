@@ -2,6 +2,8 @@
 
 pub mod appointment_status;
 pub mod email;
+pub mod login_throttle;
 pub mod navigation;
 pub mod password_policy;
 pub mod role;
+pub mod user_form;

@@ -11,28 +11,29 @@ const fn item(label: &'static str, href: &'static str) -> NavItem {
     NavItem { label, href }
 }
 
+/// Where each role lands after signing in.
+pub fn home_path(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "/admin",
+        Role::Specialist => "/specialist",
+        Role::Patient => "/my-care",
+        Role::FamilyMember => "/family",
+    }
+}
+
 /// What the header offers to each role. Showing a link is a convenience only: every page and
 /// server function checks the caller's rights on the server again.
 pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
     let mut items = vec![item("Our specialists", "/")];
     match role {
         None => {}
-        Some(Role::Admin) => items.extend([
-            item("Dashboard", "/admin"),
-            item("Users", "/admin/users"),
-            item("Calendar", "/calendar"),
-            item("Audit log", "/admin/audit"),
-        ]),
-        Some(Role::Specialist) => items.extend([
-            item("Today", "/specialist"),
-            item("Calendar", "/calendar"),
-            item("Patients", "/patients"),
-            item("Templates", "/templates"),
-        ]),
-        Some(Role::Patient) => {
-            items.extend([item("My care", "/my-care"), item("Book", "/book"), item("Materials", "/materials")])
-        }
-        Some(Role::FamilyMember) => items.extend([item("The person I help", "/family")]),
+        Some(Role::Admin) => items.extend([item("Dashboard", "/admin"), item("Users", "/admin/users")]),
+        Some(Role::Specialist) => items.push(item("Today", "/specialist")),
+        Some(Role::Patient) => items.push(item("My care", "/my-care")),
+        Some(Role::FamilyMember) => items.push(item("The person I help", "/family")),
+    }
+    if role.is_some() {
+        items.push(item("My account", "/account"));
     }
     items
 }
@@ -59,9 +60,11 @@ mod tests {
     }
 
     #[test]
-    fn family_members_never_see_clinical_areas() {
-        let family = hrefs(Some(Role::FamilyMember));
-        assert!(!family.contains(&"/patients"));
-        assert!(!family.contains(&"/templates"));
+    fn every_role_sees_its_home_and_its_account() {
+        for role in Role::ALL {
+            let links = hrefs(Some(role));
+            assert!(links.contains(&home_path(role)), "{role}");
+            assert!(links.contains(&"/account"), "{role}");
+        }
     }
 }

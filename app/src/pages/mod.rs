@@ -1,4 +1,8 @@
 //! One routed page per file.
 
+pub mod account;
+pub mod admin_users;
 pub mod home;
+pub mod homes;
+pub mod login;
 pub mod not_found;

@@ -31,6 +31,14 @@ pub fn verify_password_blocking(password: &str, stored_hash: &str) -> bool {
     Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
 }
 
+/// A one-time password for an account an admin creates or resets: 16 letters and digits
+/// (about 95 bits), easy to read out, replaced by the person at first sign-in.
+pub fn temporary_password() -> String {
+    use rand::distributions::Alphanumeric;
+    use rand::Rng;
+    rand::thread_rng().sample_iter(&Alphanumeric).take(16).map(char::from).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

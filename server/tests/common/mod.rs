@@ -1,6 +1,9 @@
 //! Rows for tests, inserted with plain SQL so each test states only what it is about.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod clinic;
+pub mod http;
+
 use chrono::{DateTime, TimeZone, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;

@@ -1,0 +1,77 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::api::auth::CurrentUser;
+use crate::error::AppError;
+
+/// The caller's own account, with the profile of their role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountProfile {
+    pub user: CurrentUser,
+    pub phone: Option<String>,
+    /// Role-specific lines to show, already labelled ("Specialty", "Acupuncture").
+    pub details: Vec<(String, String)>,
+}
+
+#[server(endpoint = "account/profile")]
+pub async fn my_profile() -> Result<AccountProfile, AppError> {
+    crate::server::respond(async move {
+        let user = crate::server::auth::require_user("account/profile").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::users::own_profile(&state.pool, user).await
+    })
+    .await
+}
+
+/// Needs the current password, so a session left open cannot be turned into a takeover.
+/// Other sessions of the account end; this one continues.
+#[server(endpoint = "account/change-password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    use crate::domain::password_policy::check_new_password;
+    use crate::server::password::{hash_password, verify_password_blocking};
+    crate::server::respond(async move {
+        let user = crate::server::auth::require_user("account/change-password").await?;
+        let state = crate::server::state::app_state()?;
+        check_new_password(&new_password).map_err(|e| AppError::invalid("new_password", e.to_string()))?;
+        if new_password != confirm_password {
+            return Err(AppError::invalid("confirm_password", "The two new passwords differ."));
+        }
+        if new_password == current_password {
+            return Err(AppError::invalid("new_password", "Choose a password different from the current one."));
+        }
+        let account = crate::server::db::users::find_account_by_id(&state.pool, user.user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let stored = account.password_hash.clone();
+        let matches = tokio::task::spawn_blocking(move || verify_password_blocking(&current_password, &stored))
+            .await
+            .map_err(AppError::internal)?;
+        if !matches {
+            return Err(AppError::invalid("current_password", "The current password is not right."));
+        }
+        let hash = hash_password(new_password).await?;
+        let mut tx = crate::server::audit::begin_as(&state.pool, user.user_id).await?;
+        let epoch = crate::server::db::users::set_password(&mut tx, user.user_id, &hash, false).await?;
+        tx.commit().await?;
+        crate::server::auth::keep_this_session(user.user_id, epoch).await
+    })
+    .await
+}
+
+/// Ends every session of the account, this one included.
+#[server(endpoint = "account/sign-out-everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    crate::server::respond(async move {
+        let user = crate::server::auth::require_user("account/sign-out-everywhere").await?;
+        let state = crate::server::state::app_state()?;
+        let mut tx = crate::server::audit::begin_as(&state.pool, user.user_id).await?;
+        crate::server::db::users::bump_session_epoch(&mut tx, user.user_id).await?;
+        tx.commit().await?;
+        crate::server::auth::sign_out(&state, &user).await
+    })
+    .await
+}

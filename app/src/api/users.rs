@@ -1,0 +1,141 @@
+//! Account administration (admins only).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::domain::user_form::UserForm;
+use crate::error::AppError;
+
+pub const USERS_PAGE_SIZE: i64 = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserListItem {
+    pub user_id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub is_active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPage {
+    pub users: Vec<UserListItem>,
+    pub page: i64,
+    pub total: i64,
+}
+
+impl UserPage {
+    pub fn page_count(&self) -> i64 {
+        ((self.total + USERS_PAGE_SIZE - 1) / USERS_PAGE_SIZE).max(1)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDetail {
+    pub user_id: Uuid,
+    pub form: UserForm,
+    pub is_active: bool,
+    pub must_change_password: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientOption {
+    pub patient_id: Uuid,
+    pub name: String,
+}
+
+/// A new account and its one-time password, shown once to the admin to hand over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedPassword {
+    pub user_id: Uuid,
+    pub temporary_password: String,
+}
+
+/// `search` matches name or email; `role` and `status` ("active"/"inactive") filter when set.
+#[server(endpoint = "users/list")]
+pub async fn list_users(search: String, role: String, status: String, page: i64) -> Result<UserPage, AppError> {
+    crate::server::respond(async move {
+        crate::server::auth::require_user("users/list").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::users::list(&state.pool, &search, &role, &status, page.max(1)).await
+    })
+    .await
+}
+
+#[server(endpoint = "users/get")]
+pub async fn get_user(user_id: Uuid) -> Result<UserDetail, AppError> {
+    crate::server::respond(async move {
+        crate::server::auth::require_user("users/get").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::users::detail(&state.pool, user_id).await
+    })
+    .await
+}
+
+#[server(endpoint = "users/patient-options")]
+pub async fn patient_options() -> Result<Vec<PatientOption>, AppError> {
+    crate::server::respond(async move {
+        crate::server::auth::require_user("users/patient-options").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::users::patient_options(&state.pool).await
+    })
+    .await
+}
+
+#[server(endpoint = "users/create", input = server_fn::codec::Json)]
+pub async fn create_user(form: UserForm) -> Result<IssuedPassword, AppError> {
+    crate::server::respond(async move {
+        let admin = crate::server::auth::require_user("users/create").await?;
+        let state = crate::server::state::app_state()?;
+        let user = parse(&form)?;
+        crate::server::db::users::create(&state.pool, admin.user_id, user).await
+    })
+    .await
+}
+
+#[server(endpoint = "users/update", input = server_fn::codec::Json)]
+pub async fn update_user(user_id: Uuid, form: UserForm) -> Result<(), AppError> {
+    crate::server::respond(async move {
+        let admin = crate::server::auth::require_user("users/update").await?;
+        let state = crate::server::state::app_state()?;
+        let user = parse(&form)?;
+        crate::server::db::users::update(&state.pool, admin.user_id, user_id, user).await
+    })
+    .await
+}
+
+/// Deactivating ends the person's sessions at once; their history stays.
+#[server(endpoint = "users/set-active")]
+pub async fn set_user_active(user_id: Uuid, active: bool) -> Result<(), AppError> {
+    crate::server::respond(async move {
+        let admin = crate::server::auth::require_user("users/set-active").await?;
+        if admin.user_id == user_id && !active {
+            return Err(AppError::Conflict("You cannot deactivate your own account.".into()));
+        }
+        let state = crate::server::state::app_state()?;
+        crate::server::db::users::set_active(&state.pool, admin.user_id, user_id, active).await
+    })
+    .await
+}
+
+/// Issues a temporary password; the person must choose a new one at next sign-in.
+#[server(endpoint = "users/reset-password")]
+pub async fn reset_password(user_id: Uuid) -> Result<IssuedPassword, AppError> {
+    crate::server::respond(async move {
+        let admin = crate::server::auth::require_user("users/reset-password").await?;
+        let state = crate::server::state::app_state()?;
+        let temporary_password = crate::server::password::temporary_password();
+        let hash = crate::server::password::hash_password(temporary_password.clone()).await?;
+        let mut tx = crate::server::audit::begin_as(&state.pool, admin.user_id).await?;
+        crate::server::db::users::set_password(&mut tx, user_id, &hash, true).await?;
+        tx.commit().await?;
+        Ok(IssuedPassword { user_id, temporary_password })
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+fn parse(form: &UserForm) -> Result<crate::domain::user_form::ValidUser, AppError> {
+    crate::domain::user_form::parse_user_form(form, chrono::Utc::now().date_naive()).map_err(AppError::Validation)
+}

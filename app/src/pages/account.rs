@@ -1,0 +1,149 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::account::{my_profile, ChangePassword, SignOutEverywhere};
+use crate::components::auth::{use_auth, RoleGate};
+use crate::components::form::{field_error, ActionError};
+use crate::components::layout::MessagePanel;
+use crate::domain::role::Role;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    view! {
+        <Title text="My account" />
+        <RoleGate roles=&Role::ALL>
+            <AccountDetails />
+            <ChangePasswordForm />
+            <SignOutEverywhereForm />
+        </RoleGate>
+    }
+}
+
+#[component]
+fn AccountDetails() -> impl IntoView {
+    let profile = Resource::new(|| (), |_| my_profile());
+    view! {
+        <h1 class="text-3xl font-semibold">"My account"</h1>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                profile.await.map(|p| view! {
+                    <dl class="mt-6 grid max-w-xl grid-cols-3 gap-2 rounded-lg border border-slate-200 bg-white p-6" data-testid="account-profile">
+                        <dt class="text-slate-600">"Name"</dt><dd class="col-span-2">{p.user.display_name()}</dd>
+                        <dt class="text-slate-600">"Email"</dt><dd class="col-span-2">{p.user.email.clone()}</dd>
+                        <dt class="text-slate-600">"Role"</dt><dd class="col-span-2">{p.user.role.label()}</dd>
+                        <dt class="text-slate-600">"Phone"</dt><dd class="col-span-2">{p.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+                        {p.details.into_iter().map(|(label, value)| view! {
+                            <dt class="text-slate-600">{label}</dt><dd class="col-span-2">{value}</dd>
+                        }).collect_view()}
+                    </dl>
+                })
+            })}
+        </Transition>
+    }
+}
+
+/// Also the page a person with a temporary password is sent to first.
+#[component]
+pub fn ChangePasswordForm() -> impl IntoView {
+    let auth = use_auth();
+    let action = ServerAction::<ChangePassword>::new();
+    let result = Signal::derive(move || action.value().get());
+    let done = move || matches!(result.get(), Some(Ok(())));
+    Effect::new(move |_| {
+        if let Some(Ok(())) = result.get() {
+            auth.refresh();
+        }
+    });
+    let field = move |name| field_error(result, name);
+    view! {
+        <section class="mt-8 max-w-xl rounded-lg border border-slate-200 bg-white p-6">
+            <h2 class="text-xl font-semibold">"Change password"</h2>
+            <p class="mt-1 text-sm text-slate-600">"At least 12 characters. Your other sessions will be signed out."</p>
+            <ActionForm action attr:class="mt-4 flex flex-col gap-3">
+                <PasswordInput name="current_password" label="Current password" autocomplete="current-password" error=field("current_password") />
+                <PasswordInput name="new_password" label="New password" autocomplete="new-password" error=field("new_password") />
+                <PasswordInput name="confirm_password" label="Repeat the new password" autocomplete="new-password" error=field("confirm_password") />
+                <ActionError result />
+                <Show when=done>
+                    <p class="rounded bg-green-50 p-3 text-green-800" role="status">"Your password has been changed."</p>
+                </Show>
+                <button type="submit" class="self-start rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">"Change password"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordInput(
+    name: &'static str,
+    label: &'static str,
+    autocomplete: &'static str,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for=id.clone() class="text-sm font-medium">{label}</label>
+            <input id=id name=name type="password" autocomplete=autocomplete required
+                class="rounded border border-slate-300 px-3 py-2"
+                aria-invalid=move || error.get().is_some().to_string() />
+            <p class="min-h-5 text-sm text-red-700" role="alert">{move || error.get()}</p>
+        </div>
+    }
+}
+
+#[component]
+fn SignOutEverywhereForm() -> impl IntoView {
+    let auth = use_auth();
+    let action = ServerAction::<SignOutEverywhere>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            auth.refresh();
+            navigate("/login", Default::default());
+        }
+    });
+    view! {
+        <section class="mt-8 max-w-xl rounded-lg border border-slate-200 bg-white p-6">
+            <h2 class="text-xl font-semibold">"Sign out everywhere"</h2>
+            <p class="mt-1 text-sm text-slate-600">"Ends every session of your account, on every device, including this one."</p>
+            <ActionForm action attr:class="mt-4">
+                <button type="submit" class="rounded border border-red-700 px-4 py-2 text-red-800 hover:bg-red-50">"Sign out everywhere"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+pub fn ForcedPasswordPage() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Title text="Choose a new password" />
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                Suspend::new(async move {
+                    match auth.me.await.ok().flatten() {
+                        None => view! { <crate::components::auth::PleaseSignIn /> }.into_any(),
+                        Some(user) if !user.must_change_password => {
+                            let home = user.landing_path();
+                            view! {
+                                <MessagePanel title="Your password is set".to_string()>
+                                    <p>"You can continue to your page."</p>
+                                    <a class="mt-3 inline-block rounded bg-teal-700 px-4 py-2 text-white" href=home>"Continue"</a>
+                                </MessagePanel>
+                            }
+                            .into_any()
+                        }
+                        Some(_) => view! {
+                            <h1 class="text-3xl font-semibold">"Choose a new password"</h1>
+                            <p class="mt-2 text-slate-700">"Your account has a temporary password. Choose your own to continue."</p>
+                            <ChangePasswordForm />
+                        }
+                        .into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}

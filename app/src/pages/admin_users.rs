@@ -1,0 +1,297 @@
+//! Account administration: list, create, edit, deactivate, reset password.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+use crate::api::users::{
+    get_user, list_users, patient_options, CreateUser, IssuedPassword, ResetPassword, SetUserActive, UpdateUser,
+};
+use crate::components::auth::RoleGate;
+use crate::components::form::{field_error, ActionError, TextField};
+use crate::domain::role::Role;
+use crate::domain::user_form::UserForm;
+use crate::error::AppError;
+
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    view! {
+        <Title text="Users" />
+        <RoleGate roles=&[Role::Admin]>
+            <UserList />
+        </RoleGate>
+    }
+}
+
+#[component]
+fn UserList() -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let role = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let page = RwSignal::new(1_i64);
+    let users = Resource::new(
+        move || (search.get(), role.get(), status.get(), page.get()),
+        |(search, role, status, page)| list_users(search, role, status, page),
+    );
+    // A new filter starts from the first page.
+    let reset_page = move || page.set(1);
+    view! {
+        <div class="flex flex-wrap items-center justify-between gap-4">
+            <h1 class="text-3xl font-semibold">"Users"</h1>
+            <a href="/admin/users/new" class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">"New user"</a>
+        </div>
+        <form class="mt-6 flex flex-wrap items-end gap-4" on:submit=|ev| ev.prevent_default() role="search">
+            <label class="flex flex-col gap-1 text-sm font-medium">"Search name or email"
+                <input type="search" class="rounded border border-slate-300 px-3 py-2" prop:value=search
+                    on:input=move |ev| { search.set(event_target_value(&ev)); reset_page(); } />
+            </label>
+            <label class="flex flex-col gap-1 text-sm font-medium">"Role"
+                <select class="rounded border border-slate-300 px-3 py-2" on:change=move |ev| { role.set(event_target_value(&ev)); reset_page(); }>
+                    <option value="">"All roles"</option>
+                    {Role::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="flex flex-col gap-1 text-sm font-medium">"Status"
+                <select class="rounded border border-slate-300 px-3 py-2" on:change=move |ev| { status.set(event_target_value(&ev)); reset_page(); }>
+                    <option value="">"Active and inactive"</option>
+                    <option value="active">"Active"</option>
+                    <option value="inactive">"Inactive"</option>
+                </select>
+            </label>
+        </form>
+        <Transition fallback=|| view! { <p class="mt-4">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                users.await.map(|result| {
+                    let page_count = result.page_count();
+                    let current = result.page;
+                    view! {
+                        <table class="mt-6 w-full border-collapse overflow-hidden rounded-lg bg-white text-left" data-testid="user-table">
+                            <thead class="bg-slate-100 text-sm">
+                                <tr><th class="p-3">"Name"</th><th class="p-3">"Email"</th><th class="p-3">"Role"</th><th class="p-3">"Status"</th></tr>
+                            </thead>
+                            <tbody>
+                                {result.users.into_iter().map(|u| view! {
+                                    <tr class="border-t border-slate-200">
+                                        <td class="p-3"><a class="text-teal-800 underline" href=format!("/admin/users/{}", u.user_id)>{u.name}</a></td>
+                                        <td class="p-3">{u.email}</td>
+                                        <td class="p-3">{u.role.parse::<Role>().map(|r| r.label()).unwrap_or("?")}</td>
+                                        <td class="p-3">{if u.is_active { "Active" } else { "Inactive" }}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <nav class="mt-4 flex items-center gap-4" aria-label="Pages">
+                            <button class="rounded border px-3 py-1 disabled:opacity-50" disabled=current <= 1 on:click=move |_| page.update(|p| *p -= 1)>"Previous"</button>
+                            <span class="text-sm">{format!("Page {current} of {page_count} · {} users", result.total)}</span>
+                            <button class="rounded border px-3 py-1 disabled:opacity-50" disabled=current >= page_count on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                        </nav>
+                    }
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn NewUserPage() -> impl IntoView {
+    view! {
+        <Title text="New user" />
+        <RoleGate roles=&[Role::Admin]>
+            <NewUserForm />
+        </RoleGate>
+    }
+}
+
+#[component]
+fn NewUserForm() -> impl IntoView {
+    let form = RwSignal::new(UserForm { role: Role::Patient.as_str().to_string(), ..UserForm::default() });
+    let create = ServerAction::<CreateUser>::new();
+    let result = Signal::derive(move || create.value().get());
+    view! {
+        <h1 class="text-3xl font-semibold">"New user"</h1>
+        {move || match result.get() {
+            Some(Ok(issued)) => view! { <IssuedPasswordPanel issued heading="Account created" /> }.into_any(),
+            _ => view! {
+                <UserFormFields form result editing=false />
+                <button class="mt-6 rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
+                    disabled=move || create.pending().get()
+                    on:click=move |_| { create.dispatch(CreateUser { form: form.get() }); }>
+                    "Create account"
+                </button>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+#[component]
+fn IssuedPasswordPanel(issued: IssuedPassword, heading: &'static str) -> impl IntoView {
+    view! {
+        <section class="mt-6 max-w-xl rounded-lg border border-green-300 bg-green-50 p-6" role="status" data-testid="issued-password">
+            <h2 class="text-xl font-semibold text-green-900">{heading}</h2>
+            <p class="mt-2">"Temporary password (shown only now; give it to the person, who must change it at first sign-in):"</p>
+            <p class="mt-2 font-mono text-lg" data-testid="temporary-password">{issued.temporary_password}</p>
+            <a class="mt-4 inline-block underline" href=format!("/admin/users/{}", issued.user_id)>"Open the account"</a>
+            " · "
+            <a class="mt-4 inline-block underline" href="/admin/users">"Back to users"</a>
+        </section>
+    }
+}
+
+/// Binds one text field of the form: its value and how typing updates it.
+fn bind(form: RwSignal<UserForm>, field: fn(&mut UserForm) -> &mut String) -> (Signal<String>, Callback<String>) {
+    let value = Signal::derive(move || form.with(|f| field(&mut f.clone()).clone()));
+    let on_input = Callback::new(move |text: String| form.update(|f| *field(f) = text));
+    (value, on_input)
+}
+
+#[component]
+fn UserFormFields<T: Clone + Send + Sync + 'static>(
+    form: RwSignal<UserForm>,
+    result: Signal<Option<Result<T, AppError>>>,
+    editing: bool,
+) -> impl IntoView {
+    // Loaded in the browser only: the list matters once "Family member" is chosen, and a
+    // server-side load nobody waits for would outlive the request that started it.
+    let patients = LocalResource::new(patient_options);
+    let role = Signal::derive(move || form.with(|f| f.role.parse::<Role>().ok()));
+    macro_rules! text {
+        ($label:expr, $name:ident) => {{
+            let (value, on_input) = bind(form, |f| &mut f.$name);
+            view! { <TextField label=$label name=stringify!($name) value on_input error=field_error(result, stringify!($name)) /> }
+        }};
+        ($label:expr, $name:ident, $kind:expr, required) => {{
+            let (value, on_input) = bind(form, |f| &mut f.$name);
+            view! { <TextField label=$label name=stringify!($name) kind=$kind required=true value on_input error=field_error(result, stringify!($name)) /> }
+        }};
+    }
+    let role_error = field_error(result, "role");
+    let patient_error = field_error(result, "linked_patient_id");
+    view! {
+        <div class="mt-6 grid max-w-3xl gap-x-6 gap-y-2 sm:grid-cols-2">
+            <div class="flex flex-col gap-1">
+                <label for="field-role" class="text-sm font-medium">"Role"</label>
+                <select id="field-role" name="role" class="rounded border border-slate-300 px-3 py-2" disabled=editing
+                    prop:value=move || form.with(|f| f.role.clone())
+                    on:change=move |ev| form.update(|f| f.role = event_target_value(&ev))>
+                    {Role::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                </select>
+                <p class="min-h-5 text-sm text-red-700" role="alert">{move || role_error.get()}</p>
+            </div>
+            {text!("Email", email, "email", required)}
+            {text!("First name", first_name, "text", required)}
+            {text!("Last name", last_name, "text", required)}
+            {text!("Phone", phone)}
+        </div>
+        <Show when=move || role.get() == Some(Role::Specialist)>
+            <fieldset class="mt-4 grid max-w-3xl gap-x-6 gap-y-2 sm:grid-cols-2">
+                <legend class="mb-2 font-semibold">"Specialist profile"</legend>
+                {text!("Specialty", specialty, "text", required)}
+                {text!("Licence number", professional_license, "text", required)}
+                {text!("Biography", bio)}
+            </fieldset>
+        </Show>
+        <Show when=move || role.get() == Some(Role::Patient)>
+            <fieldset class="mt-4 grid max-w-3xl gap-x-6 gap-y-2 sm:grid-cols-2">
+                <legend class="mb-2 font-semibold">"Patient profile"</legend>
+                {text!("Date of birth", date_of_birth, "date", required)}
+                {text!("Emergency contact", emergency_contact_name)}
+                {text!("Emergency contact phone", emergency_contact_phone)}
+                {text!("Base medical history", base_medical_history)}
+            </fieldset>
+        </Show>
+        <Show when=move || role.get() == Some(Role::FamilyMember)>
+            <fieldset class="mt-4 grid max-w-3xl gap-x-6 gap-y-2 sm:grid-cols-2">
+                <legend class="mb-2 font-semibold">"Family member"</legend>
+                <div class="flex flex-col gap-1">
+                    <label for="field-linked_patient_id" class="text-sm font-medium">"Helps patient"</label>
+                    <select id="field-linked_patient_id" name="linked_patient_id" class="rounded border border-slate-300 px-3 py-2"
+                        prop:value=move || form.with(|f| f.linked_patient_id.clone())
+                        on:change=move |ev| form.update(|f| f.linked_patient_id = event_target_value(&ev))>
+                        <option value="">"Choose a patient"</option>
+                        <Transition>
+                            {move || Suspend::new(async move {
+                                patients.await.map(|list| list.into_iter().map(|p| view! {
+                                    <option value=p.patient_id.to_string()>{p.name}</option>
+                                }).collect_view())
+                            })}
+                        </Transition>
+                    </select>
+                    <p class="min-h-5 text-sm text-red-700" role="alert">{move || patient_error.get()}</p>
+                </div>
+                {text!("Relationship", relationship, "text", required)}
+            </fieldset>
+        </Show>
+        <ActionError result />
+    }
+}
+
+#[component]
+pub fn EditUserPage() -> impl IntoView {
+    view! {
+        <Title text="Edit user" />
+        <RoleGate roles=&[Role::Admin]>
+            <EditUser />
+        </RoleGate>
+    }
+}
+
+#[component]
+fn EditUser() -> impl IntoView {
+    let params = use_params_map();
+    let user_id = move || params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok()));
+    let update = ServerAction::<UpdateUser>::new();
+    let set_active = ServerAction::<SetUserActive>::new();
+    let reset = ServerAction::<ResetPassword>::new();
+    let detail = Resource::new(
+        move || (user_id(), update.version().get(), set_active.version().get()),
+        |(id, _, _)| async move {
+            match id {
+                Some(id) => get_user(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let update_result = Signal::derive(move || update.value().get());
+    let active_result = Signal::derive(move || set_active.value().get());
+    view! {
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                detail.await.map(|d| {
+                    let form = RwSignal::new(d.form.clone());
+                    let id = d.user_id;
+                    let active = d.is_active;
+                    view! {
+                        <div class="flex flex-wrap items-center gap-4">
+                            <h1 class="text-3xl font-semibold">{format!("{} {}", d.form.first_name, d.form.last_name)}</h1>
+                            <span class="rounded-full bg-slate-100 px-3 py-1 text-sm" data-testid="account-status">
+                                {if active { "Active" } else { "Inactive" }}
+                            </span>
+                            {d.must_change_password.then(|| view! { <span class="text-sm text-amber-800">"Must change password"</span> })}
+                        </div>
+                        <UserFormFields form result=update_result editing=true />
+                        <Show when=move || matches!(update_result.get(), Some(Ok(())))>
+                            <p class="mt-4 rounded bg-green-50 p-3 text-green-800" role="status">"Changes saved."</p>
+                        </Show>
+                        <div class="mt-6 flex flex-wrap gap-3">
+                            <button class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800"
+                                on:click=move |_| { update.dispatch(UpdateUser { user_id: id, form: form.get() }); }>"Save changes"</button>
+                            <button class="rounded border border-slate-400 px-4 py-2 hover:bg-slate-100"
+                                on:click=move |_| { set_active.dispatch(SetUserActive { user_id: id, active: !active }); }>
+                                {if active { "Deactivate account" } else { "Reactivate account" }}
+                            </button>
+                            <button class="rounded border border-slate-400 px-4 py-2 hover:bg-slate-100"
+                                on:click=move |_| { reset.dispatch(ResetPassword { user_id: id }); }>"Reset password"</button>
+                        </div>
+                        <ActionError result=active_result />
+                        {move || reset.value().get().map(|r| match r {
+                            Ok(issued) => view! { <IssuedPasswordPanel issued heading="Password reset" /> }.into_any(),
+                            Err(e) => view! { <p class="mt-4 text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
+                        })}
+                    }
+                })
+            })}
+        </Transition>
+    }
+}

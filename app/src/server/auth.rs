@@ -1,0 +1,243 @@
+//! Who is calling: sessions (tower-sessions, stored in PostgreSQL), sign-in with throttling,
+//! and the endpoint gate every server function passes first.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::OnceLock;
+
+use axum::extract::ConnectInfo;
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+use super::audit::{self, AuditEvent};
+use super::db::users::{self as users_db, AccountRow};
+use super::password::{hash_password_blocking, verify_password_blocking};
+use super::state::{app_state, AppState};
+use crate::api::auth::CurrentUser;
+use crate::api::endpoint;
+use crate::domain::email::Email;
+use crate::error::AppError;
+
+const SESSION_KEY: &str = "auth";
+/// Refresh the idle clock at most this often, so reading a page is not a write every time.
+const TOUCH_EVERY_SECONDS: i64 = 60;
+
+/// What the session remembers about its sign-in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SessionAuth {
+    user_id: Uuid,
+    epoch: i32,
+    signed_in_at: i64,
+    last_seen_at: i64,
+}
+
+async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(AppError::internal)
+}
+
+/// The caller's address, when the server knows it (tests without a socket have none).
+pub async fn client_ip() -> Option<IpAddr> {
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|ConnectInfo(addr)| addr.ip())
+}
+
+/// The signed-in user of this request, or None. Ends the session when it has expired, the
+/// account was deactivated, or the user signed out everywhere since.
+pub async fn current_user(state: &AppState) -> Result<Option<CurrentUser>, AppError> {
+    let session = session().await?;
+    let Some(mut auth) = session.get::<SessionAuth>(SESSION_KEY).await.map_err(AppError::internal)? else {
+        return Ok(None);
+    };
+    let now = Utc::now().timestamp();
+    let expired = now - auth.signed_in_at > state.auth.absolute_lifetime.num_seconds()
+        || now - auth.last_seen_at > state.auth.idle_timeout.num_seconds();
+    let account = if expired { None } else { users_db::find_account_by_id(&state.pool, auth.user_id).await? };
+    match account {
+        Some(account) if account.is_active && account.session_epoch == auth.epoch => {
+            if now - auth.last_seen_at >= TOUCH_EVERY_SECONDS {
+                auth.last_seen_at = now;
+                session.insert(SESSION_KEY, &auth).await.map_err(AppError::internal)?;
+            }
+            Ok(Some(account.current_user()))
+        }
+        _ => {
+            session.flush().await.map_err(AppError::internal)?;
+            Ok(None)
+        }
+    }
+}
+
+/// The gate at the top of every server function: looks the endpoint up in `api::ENDPOINTS`
+/// and refuses callers it does not name. Unknown endpoints are refused (deny by default).
+/// Returns the caller (None only for public endpoints called anonymously).
+pub async fn authorize(endpoint_name: &str) -> Result<Option<CurrentUser>, AppError> {
+    let state = app_state()?;
+    let Some(endpoint) = endpoint(endpoint_name) else {
+        tracing::error!(endpoint = endpoint_name, "server function without an ENDPOINTS entry refused");
+        return Err(AppError::NotFound);
+    };
+    let user = current_user(&state).await?;
+    if !endpoint.allows(user.as_ref().map(|u| u.role)) {
+        return Err(match &user {
+            None => AppError::Unauthenticated,
+            Some(user) => {
+                tracing::warn!(user_id = %user.user_id, role = %user.role, endpoint = endpoint_name, "access denied");
+                AppError::NotFound
+            }
+        });
+    }
+    if let Some(user) = &user {
+        if user.must_change_password && !endpoint.allowed_before_password_change {
+            return Err(AppError::PasswordChangeRequired);
+        }
+    }
+    Ok(user)
+}
+
+/// [`authorize`] for endpoints that need a signed-in caller.
+pub async fn require_user(endpoint_name: &str) -> Result<CurrentUser, AppError> {
+    authorize(endpoint_name).await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The one message for every failed sign-in: it must not tell an unknown email from a wrong
+/// password, a locked account or a deactivated one.
+pub const SIGN_IN_FAILED: &str =
+    "That email and password do not match an active account. After several attempts, please wait a few minutes.";
+
+/// A hash with the real parameters, verified when the email is unknown so both paths cost the same.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash_password_blocking("decoy password for unknown emails").unwrap_or_default())
+}
+
+pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<CurrentUser, AppError> {
+    let ip = client_ip().await;
+    if state.login_limiter.check_key(&ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))).is_err() {
+        return Err(AppError::TooManyRequests);
+    }
+    let account = match Email::parse(email) {
+        Ok(email) => users_db::find_account_by_email(&state.pool, email.as_str()).await?,
+        Err(_) => None,
+    };
+    let stored_hash = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| decoy_hash().to_string());
+    let password_matches = tokio::task::spawn_blocking(move || verify_password_blocking(&password, &stored_hash))
+        .await
+        .map_err(AppError::internal)?;
+    let throttle_ip = ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+
+    let Some(account) = account else {
+        let mut conn = state.pool.acquire().await?;
+        audit::record(
+            &mut conn,
+            AuditEvent {
+                actor: None,
+                action: "LOGIN_FAILED",
+                table_name: "users",
+                record_id: None,
+                details: Some(json!({ "reason": "unknown email" })),
+                ip,
+            },
+        )
+        .await?;
+        return Err(AppError::invalid("email", SIGN_IN_FAILED));
+    };
+
+    let refusal = if !password_matches {
+        Some("wrong password")
+    } else if !account.is_active {
+        Some("inactive account")
+    } else if users_db::is_locked(&state.pool, account.user_id, throttle_ip).await? {
+        Some("throttled")
+    } else {
+        None
+    };
+    if let Some(reason) = refusal {
+        let mut tx = state.pool.begin().await?;
+        if reason == "wrong password" {
+            users_db::record_failed_sign_in(&mut tx, account.user_id, throttle_ip).await?;
+        }
+        audit::record(
+            &mut tx,
+            AuditEvent {
+                actor: None,
+                action: "LOGIN_FAILED",
+                table_name: "users",
+                record_id: Some(account.user_id),
+                details: Some(json!({ "reason": reason })),
+                ip,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(AppError::invalid("email", SIGN_IN_FAILED));
+    }
+
+    let mut tx = audit::begin_as(&state.pool, account.user_id).await?;
+    users_db::record_successful_sign_in(&mut tx, account.user_id, throttle_ip).await?;
+    audit::record(
+        &mut tx,
+        AuditEvent {
+            actor: Some(account.user_id),
+            action: "LOGIN",
+            table_name: "users",
+            record_id: Some(account.user_id),
+            details: None,
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+
+    // A fresh session id at sign-in, so an id planted before it (session fixation) is worthless.
+    let session = session().await?;
+    session.cycle_id().await.map_err(AppError::internal)?;
+    let now = Utc::now().timestamp();
+    let auth =
+        SessionAuth { user_id: account.user_id, epoch: account.session_epoch, signed_in_at: now, last_seen_at: now };
+    session.insert(SESSION_KEY, &auth).await.map_err(AppError::internal)?;
+    Ok(account.current_user())
+}
+
+pub async fn sign_out(state: &AppState, user: &CurrentUser) -> Result<(), AppError> {
+    session().await?.flush().await.map_err(AppError::internal)?;
+    let mut conn = state.pool.acquire().await?;
+    audit::record(
+        &mut conn,
+        AuditEvent {
+            actor: Some(user.user_id),
+            action: "LOGOUT",
+            table_name: "users",
+            record_id: Some(user.user_id),
+            details: None,
+            ip: client_ip().await,
+        },
+    )
+    .await
+}
+
+/// After a password change or "sign out everywhere": this session stays, on the new epoch.
+pub async fn keep_this_session(user_id: Uuid, new_epoch: i32) -> Result<(), AppError> {
+    let session = session().await?;
+    session.cycle_id().await.map_err(AppError::internal)?;
+    if let Some(mut auth) = session.get::<SessionAuth>(SESSION_KEY).await.map_err(AppError::internal)? {
+        if auth.user_id == user_id {
+            auth.epoch = new_epoch;
+            session.insert(SESSION_KEY, &auth).await.map_err(AppError::internal)?;
+        }
+    }
+    Ok(())
+}
+
+impl AccountRow {
+    pub fn current_user(&self) -> CurrentUser {
+        CurrentUser {
+            user_id: self.user_id,
+            role: self.role,
+            email: self.email.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            must_change_password: self.must_change_password,
+        }
+    }
+}

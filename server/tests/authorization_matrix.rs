@@ -1,0 +1,182 @@
+//! The authorization matrix: every server function, called by every kind of caller, through
+//! the real router against real PostgreSQL. Allowed calls must not be refused; refused calls
+//! must answer like a missing record (401 for anonymous, 404 otherwise) and change nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use app::api::ENDPOINTS;
+use app::server::state::AuthSettings;
+use common::clinic::{data_fingerprint, Clinic, PASSWORD};
+use common::http::{app_with, Client, Response};
+use serde_json::json;
+use sqlx::PgPool;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Anonymous,
+    Specialist,
+    OtherSpecialist,
+    Patient,
+    OtherPatient,
+    Family,
+    OtherFamily,
+    /// Last: some admin calls change the records the others are tested against.
+    Admin,
+}
+
+use Caller::*;
+const EVERY_CALLER: [Caller; 8] =
+    [Anonymous, Specialist, OtherSpecialist, Patient, OtherPatient, Family, OtherFamily, Admin];
+const SIGNED_IN: &[Caller] = &[Specialist, OtherSpecialist, Patient, OtherPatient, Family, OtherFamily, Admin];
+
+fn email(clinic: &Clinic, caller: Caller) -> Option<&'static str> {
+    Some(match caller {
+        Anonymous => return None,
+        Admin => clinic.admin.email,
+        Specialist => clinic.specialist.email,
+        OtherSpecialist => clinic.other_specialist.email,
+        Patient => clinic.patient.email,
+        OtherPatient => clinic.other_patient.email,
+        Family => clinic.family.email,
+        OtherFamily => clinic.other_family.email,
+    })
+}
+
+/// Who may call each endpoint (with the arguments `call` sends: records of "the patient").
+fn allowed(endpoint: &str) -> &'static [Caller] {
+    match endpoint {
+        "specialists/list" | "auth/me" | "auth/login" => &EVERY_CALLER,
+        "auth/logout" | "account/profile" | "account/change-password" | "account/sign-out-everywhere" => SIGNED_IN,
+        "home/admin-summary" => &[Admin],
+        "home/specialist-today" => &[Specialist, OtherSpecialist],
+        "home/my-care" => &[Patient, OtherPatient],
+        "home/family" => &[Family, OtherFamily],
+        // Record-level: only those related to the patient.
+        "patients/get" => &[Specialist, Patient, Family, Admin],
+        "users/list"
+        | "users/get"
+        | "users/create"
+        | "users/update"
+        | "users/set-active"
+        | "users/reset-password"
+        | "users/patient-options" => &[Admin],
+        other => panic!("the authorization matrix does not cover {other}: add it here"),
+    }
+}
+
+async fn call(client: &mut Client, clinic: &Clinic, endpoint: &str) -> Response {
+    let patient_user = clinic.patient.user_id.to_string();
+    let patient_id = clinic.patient_id.to_string();
+    match endpoint {
+        "auth/login" => client.login("nobody@clinic.example", "wrong password").await,
+        "account/change-password" => {
+            client
+                .call(
+                    endpoint,
+                    &[("current_password", "not the password"), ("new_password", "a new password 123"), ("confirm_password", "a new password 123")],
+                )
+                .await
+        }
+        "patients/get" => client.call(endpoint, &[("patient_id", &patient_id)]).await,
+        "users/get" | "users/reset-password" => client.call(endpoint, &[("user_id", &patient_user)]).await,
+        "users/set-active" => client.call(endpoint, &[("user_id", &patient_user), ("active", "false")]).await,
+        "users/list" => client.call(endpoint, &[("search", ""), ("role", ""), ("status", ""), ("page", "1")]).await,
+        "users/create" => {
+            client
+                .call_json(
+                    endpoint,
+                    json!({ "form": { "role": "Patient", "email": "new.patient@patients.example", "first_name": "New", "last_name": "Patient",
+                        "phone": "", "specialty": "", "professional_license": "", "bio": "", "date_of_birth": "2000-01-01",
+                        "emergency_contact_name": "", "emergency_contact_phone": "", "base_medical_history": "",
+                        "linked_patient_id": "", "relationship": "" } }),
+                )
+                .await
+        }
+        "users/update" => {
+            client
+                .call_json(
+                    endpoint,
+                    json!({ "user_id": patient_user, "form": { "role": "Patient", "email": clinic.patient.email, "first_name": "Renamed", "last_name": "Patient",
+                        "phone": "", "specialty": "", "professional_license": "", "bio": "", "date_of_birth": "1984-03-14",
+                        "emergency_contact_name": "", "emergency_contact_phone": "", "base_medical_history": "",
+                        "linked_patient_id": "", "relationship": "" } }),
+                )
+                .await
+        }
+        _ => client.call(endpoint, &[]).await,
+    }
+}
+
+async fn check_endpoint(pool: PgPool, endpoint: &str) {
+    let clinic = Clinic::create(&pool).await;
+    let router = app_with(pool.clone(), AuthSettings { login_attempts_per_minute: 10_000, ..AuthSettings::default() });
+    let may_call = allowed(endpoint);
+    for caller in EVERY_CALLER {
+        let mut client = Client::new(router.clone());
+        if let Some(email) = email(&clinic, caller) {
+            let login = client.login(email, PASSWORD).await;
+            assert_eq!(login.status, 200, "{caller:?} signs in: {}", login.body);
+        }
+        let before = data_fingerprint(&pool).await;
+        let response = call(&mut client, &clinic, endpoint).await;
+        let refused = matches!(response.status.as_u16(), 401 | 404);
+        if may_call.contains(&caller) {
+            assert!(!refused, "{endpoint}: {caller:?} must be allowed, got {} {}", response.status, response.body);
+            assert!(response.status.as_u16() < 500, "{endpoint}: {caller:?}: {} {}", response.status, response.body);
+        } else {
+            let expected = if caller == Anonymous { 401 } else { 404 };
+            assert_eq!(response.status.as_u16(), expected, "{endpoint}: {caller:?} must be refused: {}", response.body);
+            assert_eq!(data_fingerprint(&pool).await, before, "{endpoint}: a refused {caller:?} changed data");
+        }
+    }
+}
+
+macro_rules! matrix {
+    ($($test:ident => $endpoint:literal,)*) => {
+        $(
+            #[sqlx::test(migrations = "../migrations")]
+            async fn $test(pool: PgPool) {
+                check_endpoint(pool, $endpoint).await;
+            }
+        )*
+
+        const COVERED: &[&str] = &[$($endpoint),*];
+    };
+}
+
+matrix! {
+    specialists_list => "specialists/list",
+    auth_me => "auth/me",
+    auth_login => "auth/login",
+    auth_logout => "auth/logout",
+    account_profile => "account/profile",
+    account_change_password => "account/change-password",
+    account_sign_out_everywhere => "account/sign-out-everywhere",
+    home_admin_summary => "home/admin-summary",
+    home_specialist_today => "home/specialist-today",
+    home_my_care => "home/my-care",
+    home_family => "home/family",
+    patients_get => "patients/get",
+    users_list => "users/list",
+    users_get => "users/get",
+    users_create => "users/create",
+    users_update => "users/update",
+    users_set_active => "users/set-active",
+    users_reset_password => "users/reset-password",
+    users_patient_options => "users/patient-options",
+}
+
+#[test]
+fn every_server_function_is_in_the_endpoint_table_and_the_matrix() {
+    let mut registered: Vec<String> =
+        leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.to_string()).collect();
+    registered.sort();
+    registered.dedup();
+    let mut declared: Vec<String> = ENDPOINTS.iter().map(|e| e.path()).collect();
+    declared.sort();
+    assert_eq!(registered, declared, "server functions and api::ENDPOINTS differ");
+    let mut covered: Vec<String> = COVERED.iter().map(|e| format!("/api/{e}")).collect();
+    covered.sort();
+    assert_eq!(covered, declared, "the matrix must cover every endpoint");
+}

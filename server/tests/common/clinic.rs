@@ -1,0 +1,116 @@
+//! A small clinic with one person of every kind the authorization matrix needs.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use app::server::password::hash_password_blocking;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct Person {
+    pub email: &'static str,
+    pub user_id: Uuid,
+}
+
+pub struct Clinic {
+    pub admin: Person,
+    pub specialist: Person,
+    pub other_specialist: Person,
+    pub patient: Person,
+    pub patient_id: Uuid,
+    pub other_patient: Person,
+    pub other_patient_id: Uuid,
+    pub family: Person,
+    pub other_family: Person,
+}
+
+async fn user(pool: &PgPool, hash: &str, email: &'static str, role: &str) -> Person {
+    let user_id = sqlx::query_scalar(
+        "insert into users (email, password_hash, role, first_name, last_name) values ($1, $2, $3, 'Test', $3) returning user_id",
+    )
+    .bind(email)
+    .bind(hash)
+    .bind(role)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    Person { email, user_id }
+}
+
+async fn scalar(pool: &PgPool, sql: &str, binds: &[Uuid]) -> Uuid {
+    let mut query = sqlx::query_scalar(sql);
+    for b in binds {
+        query = query.bind(*b);
+    }
+    query.fetch_one(pool).await.unwrap()
+}
+
+impl Clinic {
+    /// The specialist treats the patient (one appointment); the other specialist treats the
+    /// other patient; each family member helps one of the two patients.
+    pub async fn create(pool: &PgPool) -> Clinic {
+        let hash = hash_password_blocking(PASSWORD).unwrap();
+        let admin = user(pool, &hash, "admin@clinic.example", "Admin").await;
+        let specialist = user(pool, &hash, "mei@clinic.example", "Specialist").await;
+        let other_specialist = user(pool, &hash, "tom@clinic.example", "Specialist").await;
+        let patient = user(pool, &hash, "ana@patients.example", "Patient").await;
+        let other_patient = user(pool, &hash, "omar@patients.example", "Patient").await;
+        let family = user(pool, &hash, "marta@family.example", "FamilyMember").await;
+        let other_family = user(pool, &hash, "nadia@family.example", "FamilyMember").await;
+
+        let specialist_id = scalar(pool, "insert into specialists (user_id, specialty, professional_license) values ($1, 'Acupuncture', 'L1') returning specialist_id", &[specialist.user_id]).await;
+        let other_specialist_id = scalar(pool, "insert into specialists (user_id, specialty, professional_license) values ($1, 'Nutrition', 'L2') returning specialist_id", &[other_specialist.user_id]).await;
+        let patient_id = scalar(pool, "insert into patients (user_id, date_of_birth, base_medical_history) values ($1, '1984-03-14', 'Migraines') returning patient_id", &[patient.user_id]).await;
+        let other_patient_id = scalar(pool, "insert into patients (user_id, date_of_birth, base_medical_history) values ($1, '1958-01-30', 'Hypertension') returning patient_id", &[other_patient.user_id]).await;
+        for (s, p) in [(specialist_id, patient_id), (other_specialist_id, other_patient_id)] {
+            sqlx::query("insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type) values ($1, $2, now() + interval '1 day', now() + interval '1 day 1 hour', 'Confirmed', 'Follow-up')")
+                .bind(s).bind(p).execute(pool).await.unwrap();
+        }
+        for (f, p) in [(family.user_id, patient_id), (other_family.user_id, other_patient_id)] {
+            sqlx::query("insert into family_members (user_id, patient_id, relationship) values ($1, $2, 'Parent')")
+                .bind(f)
+                .bind(p)
+                .execute(pool)
+                .await
+                .unwrap();
+        }
+        Clinic {
+            admin,
+            specialist,
+            other_specialist,
+            patient,
+            patient_id,
+            other_patient,
+            other_patient_id,
+            family,
+            other_family,
+        }
+    }
+}
+
+/// A fingerprint of everything a call could change (the audit trail and sessions aside,
+/// which record the attempt itself): equal before and after means nothing changed.
+pub async fn data_fingerprint(pool: &PgPool) -> String {
+    let mut parts = Vec::new();
+    for table in [
+        "users",
+        "specialists",
+        "patients",
+        "family_members",
+        "appointments",
+        "availability_blocks",
+        "medical_records",
+        "templates",
+        "educational_materials",
+        "patient_material_assignments",
+        "notifications",
+    ] {
+        let digest: Option<String> =
+            sqlx::query_scalar(&format!("select md5(string_agg(t::text, '|' order by t::text)) from {table} t"))
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        parts.push(format!("{table}:{}", digest.unwrap_or_default()));
+    }
+    parts.join(",")
+}
