@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. The rest are handy pieces of them.
-.PHONY: run test ci setup db-start db-stop db-url sqlx-prepare
+.PHONY: run test ci bench setup db-start db-stop db-url sqlx-prepare
 
 run:          ## install what is missing, start the database, migrate, seed, serve on :3000
 	@bash .ci/make-run.sh
@@ -9,6 +9,9 @@ test:         ## the same set-up, then every test (Rust, database, HTTP, Playwri
 
 ci:           ## what CI runs: fmt, make test, sqlx data check, clippy
 	@bash .ci/run
+
+bench:        ## scheduling benchmarks (release build), printed as tables; see docs/benchmarks.md
+	@bash -c 'source .ci/database-env.sh && cargo bench -p server --bench scheduling'
 
 setup:        ## only install the tools
 	@bash .ci/setup-tools.sh

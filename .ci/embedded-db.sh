@@ -81,6 +81,10 @@ EOF
 start() {
   [ -f "$pgdata/PG_VERSION" ] || create_cluster
   if ! is_running; then
+    if "$(pg_bin)/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+      say "port $port is taken by another server; set SYEI_DB_PORT to a free port (or DATABASE_URL)"
+      exit 1
+    fi
     say "starting PostgreSQL (log: $log_file)"
     as_cluster_owner "$(pg_bin)/pg_ctl" -D "$pgdata" -l "$log_file" -w -t 60 start >/dev/null
   fi

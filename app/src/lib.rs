@@ -25,17 +25,29 @@ use crate::components::auth::Auth;
 use crate::components::layout::{hydrated_signal, Header};
 use crate::pages::account::{AccountPage, ForcedPasswordPage};
 use crate::pages::admin_users::{AdminUsersPage, EditUserPage, NewUserPage};
+use crate::pages::booking::BookingPage;
+use crate::pages::calendar::CalendarPage;
 use crate::pages::homes::{AdminHome, FamilyHome, PatientHome, SpecialistHome};
 use crate::pages::login::LoginPage;
+use crate::pages::notifications::NotificationsPage;
 use crate::pages::{home::HomePage, not_found::NotFoundPage};
 
 /// Provides the signed-in person to everything below; it must sit inside the router, because
 /// who is signed in is checked again at every navigation (a deactivated account is noticed at
 /// the next click, not at the next reload).
 #[component]
-fn AuthProvider(children: Children) -> impl IntoView {
-    Auth::provide();
-    children()
+fn AuthProvider(children: ChildrenFn) -> impl IntoView {
+    let auth = Auth::provide();
+    let children = StoredValue::new(children);
+    // The one place that waits for who is signed in (see `Auth`).
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let _ = auth.initial.await;
+                children.read_value()()
+            })}
+        </Transition>
+    }
 }
 
 /// The HTML document around the app, rendered on the server only.
@@ -88,6 +100,9 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHome />
                         <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHome />
                         <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHome />
+                        <Route ssr=SsrMode::Async path=path!("/book") view=BookingPage />
+                        <Route ssr=SsrMode::Async path=path!("/calendar") view=CalendarPage />
+                        <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsPage />
                     </Routes>
                 </main>
                 </AuthProvider>

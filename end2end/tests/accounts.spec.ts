@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { demo, demoPassword, newSignedInPage, signIn, uniqueEmail, waitForHydration } from "./fixtures";
+import { type Page } from "@playwright/test";
+import { demo, demoPassword, newSignedInPage, signIn, uniqueEmail, waitForHydration, expect, test } from "./fixtures";
 
 const homes = [
   { who: "admin", email: demo.admin, url: /\/admin$/, heading: "Clinic dashboard", sees: "Users", doesNotSee: "My care" },

@@ -1,4 +1,27 @@
-import { expect, type Browser, type Page } from "@playwright/test";
+import { test as base, expect, type Browser, type Page } from "@playwright/test";
+
+/** Problems any page of a test ran into: a panic in the WASM, or a hydration mismatch. */
+const breakage: string[] = [];
+
+function watch(page: Page) {
+  page.on("pageerror", (error) => breakage.push(`${page.url()}: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && /hydrat|panicked/i.test(message.text())) {
+      breakage.push(`${page.url()}: ${message.text().slice(0, 300)}`);
+    }
+  });
+}
+
+/** Every test fails when any of its pages broke, whatever it asserted. */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    breakage.length = 0;
+    watch(page);
+    await use(page);
+    expect(breakage, "pages broke during the test").toEqual([]);
+  },
+});
+export { expect };
 
 /** Waits until the WASM has hydrated the page, so clicks reach Leptos event handlers. */
 export async function waitForHydration(page: Page) {
@@ -31,6 +54,7 @@ export async function signIn(page: Page, email: string, password: string) {
 export async function newSignedInPage(browser: Browser, email: string, password: string) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  watch(page);
   await signIn(page, email, password);
   return page;
 }

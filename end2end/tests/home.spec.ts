@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { waitForHydration } from "./fixtures";
+import { waitForHydration, expect, test } from "./fixtures";
 
 // The demo seed's specialists (server/src/seed.rs).
 const seeded = [

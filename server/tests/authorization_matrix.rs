@@ -61,6 +61,16 @@ fn allowed(endpoint: &str) -> &'static [Caller] {
         | "users/set-active"
         | "users/reset-password"
         | "users/patient-options" => &[Admin],
+        // Anonymous callers get an empty list (the header asks on every page).
+        "notifications/list" => &EVERY_CALLER,
+        "scheduling/appointment-types" | "scheduling/slots" | "notifications/mark-read" => SIGNED_IN,
+        // Staff book for any patient; a patient for themself; this family member's grant
+        // does not include booking.
+        "appointments/book" => &[Specialist, OtherSpecialist, Patient, Admin],
+        "appointments/mine" => &[Patient, OtherPatient, Family, OtherFamily],
+        "appointments/cancel" => &[Specialist, Patient, Admin],
+        "appointments/set-status" => &[Specialist, Admin],
+        "calendar/week" => &[Specialist, OtherSpecialist, Admin],
         other => panic!("the authorization matrix does not cover {other}: add it here"),
     }
 }
@@ -82,6 +92,31 @@ async fn call(client: &mut Client, clinic: &Clinic, endpoint: &str) -> Response 
         "users/get" | "users/reset-password" => client.call(endpoint, &[("user_id", &patient_user)]).await,
         "users/set-active" => client.call(endpoint, &[("user_id", &patient_user), ("active", "false")]).await,
         "users/list" => client.call(endpoint, &[("search", ""), ("role", ""), ("status", ""), ("page", "1")]).await,
+        "scheduling/slots" => {
+            let specialist_id = clinic.specialist_id.to_string();
+            client
+                .call(endpoint, &[("specialist_id", &specialist_id), ("appointment_type", "Follow-up"), ("week_start", "2030-01-07")])
+                .await
+        }
+        "appointments/book" => {
+            let specialist_id = clinic.specialist_id.to_string();
+            let args = [
+                ("specialist_id", specialist_id.as_str()),
+                ("appointment_type", "Follow-up"),
+                ("start", "2030-01-08T09:00:00Z"),
+                ("patient_id", patient_id.as_str()),
+            ];
+            client.call(endpoint, &args).await
+        }
+        "appointments/cancel" => {
+            let id = clinic.appointment_id.to_string();
+            client.call(endpoint, &[("appointment_id", &id), ("reason", "Matrix")]).await
+        }
+        "appointments/set-status" => {
+            let id = clinic.appointment_id.to_string();
+            client.call(endpoint, &[("appointment_id", &id), ("status", "Completed")]).await
+        }
+        "calendar/week" => client.call(endpoint, &[("week_start", "2030-01-07")]).await,
         "users/create" => {
             client
                 .call_json(
@@ -165,6 +200,15 @@ matrix! {
     users_set_active => "users/set-active",
     users_reset_password => "users/reset-password",
     users_patient_options => "users/patient-options",
+    scheduling_appointment_types => "scheduling/appointment-types",
+    scheduling_slots => "scheduling/slots",
+    appointments_book => "appointments/book",
+    appointments_mine => "appointments/mine",
+    appointments_cancel => "appointments/cancel",
+    appointments_set_status => "appointments/set-status",
+    calendar_week => "calendar/week",
+    notifications_list => "notifications/list",
+    notifications_mark_read => "notifications/mark-read",
 }
 
 #[test]

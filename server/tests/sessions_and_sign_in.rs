@@ -16,7 +16,7 @@ use sqlx::PgPool;
 async fn signed_in_email(client: &mut Client) -> Value {
     let me = client.call("auth/me", &[]).await;
     assert_eq!(me.status, 200, "{}", me.body);
-    me.json().get("email").cloned().unwrap_or(Value::Null)
+    me.json().pointer("/user/email").cloned().unwrap_or(Value::Null)
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -32,10 +32,27 @@ impl CurrentUser {
     }
 }
 
-/// Who is signed in on this browser, if anyone.
+/// The signed-in person with what the header shows about them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub user: CurrentUser,
+    pub unread_notifications: i64,
+}
+
+/// Who is signed in on this browser, if anyone. One call for everything every page needs, so
+/// pages wait on one thing only (two separately awaited values raced during server rendering
+/// and broke hydration).
 #[server(endpoint = "auth/me")]
-pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    crate::server::respond(crate::server::auth::authorize("auth/me")).await
+pub async fn get_current_user() -> Result<Option<SignedIn>, AppError> {
+    crate::server::respond(async move {
+        let Some(user) = crate::server::auth::authorize("auth/me").await? else {
+            return Ok(None);
+        };
+        let state = crate::server::state::app_state()?;
+        let unread_notifications = crate::server::db::scheduling::unread_count(&state.pool, user.user_id).await?;
+        Ok(Some(SignedIn { user, unread_notifications }))
+    })
+    .await
 }
 
 #[server(endpoint = "auth/login")]

@@ -11,6 +11,7 @@ pub mod account;
 pub mod auth;
 pub mod home;
 pub mod patients;
+pub mod scheduling;
 pub mod specialists;
 pub mod users;
 
@@ -71,6 +72,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles("users/set-active", ADMIN),
     roles("users/reset-password", ADMIN),
     roles("users/patient-options", ADMIN),
+    roles("scheduling/appointment-types", ALL_ROLES),
+    roles("scheduling/slots", ALL_ROLES),
+    roles("appointments/book", ALL_ROLES),
+    roles("appointments/mine", &[Role::Patient, Role::FamilyMember]),
+    roles("appointments/cancel", ALL_ROLES),
+    roles("appointments/set-status", &[Role::Admin, Role::Specialist]),
+    roles("calendar/week", &[Role::Admin, Role::Specialist]),
+    public("notifications/list"),
+    roles("notifications/mark-read", ALL_ROLES),
 ];
 
 pub fn endpoint(name: &str) -> Option<&'static Endpoint> {

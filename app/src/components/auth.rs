@@ -3,42 +3,84 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::api::auth::{get_current_user, CurrentUser, Login, Logout};
+use crate::api::auth::{get_current_user, CurrentUser, Login, Logout, SignedIn};
 use crate::components::layout::MessagePanel;
 use crate::domain::role::Role;
 use crate::error::AppError;
 
+/// Who is signed in, for every page.
+///
+/// The first answer is loaded once while the page renders, and the whole app waits for it in
+/// one place (`App`). Sibling suspenses on it resolved in a different order on the server and
+/// in the browser and broke hydration. Later answers (after sign-in, sign-out, a password
+/// change, each navigation) are fetched in the browser and replace it.
 #[derive(Clone, Copy)]
 pub struct Auth {
-    pub me: Resource<Result<Option<CurrentUser>, AppError>>,
+    pub initial: Resource<Result<Option<SignedIn>, AppError>>,
+    latest: RwSignal<Option<Option<SignedIn>>>,
     pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
-    /// Bumped by pages whose actions change who is signed in (password change, sign out everywhere).
-    pub changed: RwSignal<u32>,
 }
 
 impl Auth {
     pub fn provide() -> Auth {
         let login = ServerAction::<Login>::new();
         let logout = ServerAction::<Logout>::new();
-        let changed = RwSignal::new(0);
+        let initial = Resource::new(|| (), |_| get_current_user());
+        let auth = Auth { initial, latest: RwSignal::new(None), login, logout };
+        // After hydration (effects never run on the server, and the first run is the
+        // hydration itself): ask again when the page or the sign-in changes, so a
+        // deactivated account is noticed at the next click.
         let path = leptos_router::hooks::use_location().pathname;
-        let me = Resource::new(
-            move || (path.get(), login.version().get(), logout.version().get(), changed.get()),
-            |_| get_current_user(),
-        );
-        let auth = Auth { me, login, logout, changed };
+        Effect::new(move |previous: Option<(String, usize, usize)>| {
+            let current = (path.get(), login.version().get(), logout.version().get());
+            if previous.is_some_and(|p| p != current) {
+                auth.refresh();
+            }
+            current
+        });
         provide_context(auth);
         auth
     }
 
+    /// The signed-in person and their unread count, if anyone (reactive).
+    pub fn signed_in(&self) -> Option<SignedIn> {
+        match self.latest.get() {
+            Some(latest) => latest,
+            None => self.initial.get().and_then(Result::ok).flatten(),
+        }
+    }
+
+    pub fn user(&self) -> Option<CurrentUser> {
+        self.signed_in().map(|s| s.user)
+    }
+
+    /// Fetches who is signed in again (in the browser).
     pub fn refresh(&self) {
-        self.changed.update(|n| *n += 1);
+        let latest = self.latest;
+        leptos::task::spawn_local(async move {
+            if let Ok(answer) = get_current_user().await {
+                latest.set(Some(answer));
+            }
+        });
+    }
+
+    /// Takes a fresh sign-in's answer at once, before the refresh arrives.
+    pub fn signed_in_as(&self, user: CurrentUser) {
+        self.latest.set(Some(Some(SignedIn { user, unread_notifications: 0 })));
     }
 }
 
 pub fn use_auth() -> Auth {
     expect_context::<Auth>()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    Open,
+    MustChangePassword,
+    NotAllowed,
+    SignIn,
 }
 
 /// Shows `children` only to the given roles. Anyone else gets a clear page instead; the data
@@ -47,35 +89,30 @@ pub fn use_auth() -> Auth {
 pub fn RoleGate(roles: &'static [Role], children: ChildrenFn) -> impl IntoView {
     let auth = use_auth();
     let children = StoredValue::new(children);
-    view! {
-        <Transition fallback=|| view! { <p class="text-slate-600">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match auth.me.await {
-                    Ok(Some(user)) if user.must_change_password => {
-                        view! { <Redirect path="/account/password" /> }.into_any()
-                    }
-                    Ok(Some(user)) if roles.contains(&user.role) => view! {
-                        <ErrorBoundary fallback=|errors| view! {
-                            <MessagePanel title="This could not be shown".to_string()>
-                                <ul>{move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}</ul>
-                                <p class="mt-3"><a class="underline" href="/login">"Sign in again"</a></p>
-                            </MessagePanel>
-                        }>
-                            {children.read_value()()}
-                        </ErrorBoundary>
-                    }
-                    .into_any(),
-                    Ok(Some(_)) => view! { <NotAllowed /> }.into_any(),
-                    Ok(None) | Err(AppError::Unauthenticated) => view! { <PleaseSignIn /> }.into_any(),
-                    Err(error) => view! {
-                        <MessagePanel title="Something went wrong".to_string()>
-                            <p>{error.to_string()}</p>
-                        </MessagePanel>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Transition>
+    // A memo: the page is rebuilt only when the decision changes, not at every refresh.
+    let gate = Memo::new(move |_| match auth.user() {
+        Some(user) if user.must_change_password => Gate::MustChangePassword,
+        Some(user) if roles.contains(&user.role) => Gate::Open,
+        Some(_) => Gate::NotAllowed,
+        None => Gate::SignIn,
+    });
+    move || {
+        match gate.get() {
+        Gate::MustChangePassword => view! { <Redirect path="/account/password" /> }.into_any(),
+        Gate::Open => view! {
+            <ErrorBoundary fallback=|errors| view! {
+                <MessagePanel title="This could not be shown".to_string()>
+                    <ul>{move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}</ul>
+                    <p class="mt-3"><a class="underline" href="/login">"Sign in again"</a></p>
+                </MessagePanel>
+            }>
+                {children.read_value()()}
+            </ErrorBoundary>
+        }
+        .into_any(),
+        Gate::NotAllowed => view! { <NotAllowed /> }.into_any(),
+        Gate::SignIn => view! { <PleaseSignIn /> }.into_any(),
+    }
     }
 }
 

@@ -17,6 +17,7 @@ pub fn hydrated_signal() -> ReadSignal<bool> {
 pub fn Header() -> impl IntoView {
     let auth = use_auth();
     let navigate = leptos_router::hooks::use_navigate();
+
     Effect::new(move |_| {
         if let Some(Ok(())) = auth.logout.value().get() {
             navigate("/", Default::default());
@@ -32,34 +33,48 @@ pub fn Header() -> impl IntoView {
                     "SyEI"
                     <span class="ml-2 hidden text-sm font-normal text-slate-600 sm:inline">"Holistic medical centre"</span>
                 </a>
-                <Transition fallback=|| view! { <NavLinks role=None /> }>
-                    {move || Suspend::new(async move {
-                        let user = auth.me.await.ok().flatten();
-                        let role = user.as_ref().map(|u| u.role);
-                        view! {
-                            <div class="flex flex-wrap items-center gap-4">
-                                <NavLinks role />
-                                {match user {
-                                    Some(user) => view! {
-                                        <span class="text-sm text-slate-700" data-testid="signed-in-as">{user.display_name()}</span>
-                                        <ActionForm action=auth.logout>
-                                            <button type="submit" class="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100">
-                                                "Sign out"
-                                            </button>
-                                        </ActionForm>
-                                    }
-                                    .into_any(),
-                                    None => view! {
-                                        <a href="/login" class="rounded bg-teal-700 px-3 py-1 text-sm text-white hover:bg-teal-800">"Sign in"</a>
-                                    }
-                                    .into_any(),
-                                }}
-                            </div>
-                        }
-                    })}
-                </Transition>
+                {move || {
+                    let signed_in = auth.signed_in();
+                    let unread = signed_in.as_ref().map_or(0, |s| s.unread_notifications);
+                    let user = signed_in.map(|s| s.user);
+                    let role = user.as_ref().map(|u| u.role);
+                    view! {
+                        <div class="flex flex-wrap items-center gap-4">
+                            <NavLinks role />
+                            {match user {
+                                Some(user) => view! {
+                                    <NotificationLink unread />
+                                    <span class="text-sm text-slate-700" data-testid="signed-in-as">{user.display_name()}</span>
+                                    <ActionForm action=auth.logout>
+                                        <button type="submit" class="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100">
+                                            "Sign out"
+                                        </button>
+                                    </ActionForm>
+                                }
+                                .into_any(),
+                                None => view! {
+                                    <a href="/login" class="rounded bg-teal-700 px-3 py-1 text-sm text-white hover:bg-teal-800">"Sign in"</a>
+                                }
+                                .into_any(),
+                            }}
+                        </div>
+                    }
+                }}
             </div>
         </header>
+    }
+}
+
+#[component]
+fn NotificationLink(unread: i64) -> impl IntoView {
+    view! {
+        <a href="/notifications" class="rounded px-2 py-1 text-sm text-slate-700 hover:bg-slate-100" data-testid="notification-link">
+            "Notifications"
+            {(unread > 0).then(|| view! {
+                <span class="ml-1 rounded-full bg-teal-700 px-2 text-xs text-white" data-testid="unread-count">{unread}</span>
+                <span class="sr-only">" unread"</span>
+            })}
+        </a>
     }
 }
 

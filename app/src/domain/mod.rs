@@ -6,4 +6,5 @@ pub mod login_throttle;
 pub mod navigation;
 pub mod password_policy;
 pub mod role;
+pub mod slots;
 pub mod user_form;

@@ -27,9 +27,11 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
     let mut items = vec![item("Our specialists", "/")];
     match role {
         None => {}
-        Some(Role::Admin) => items.extend([item("Dashboard", "/admin"), item("Users", "/admin/users")]),
-        Some(Role::Specialist) => items.push(item("Today", "/specialist")),
-        Some(Role::Patient) => items.push(item("My care", "/my-care")),
+        Some(Role::Admin) => {
+            items.extend([item("Dashboard", "/admin"), item("Users", "/admin/users"), item("Calendar", "/calendar")])
+        }
+        Some(Role::Specialist) => items.extend([item("Today", "/specialist"), item("Calendar", "/calendar")]),
+        Some(Role::Patient) => items.extend([item("My care", "/my-care"), item("Book", "/book")]),
         Some(Role::FamilyMember) => items.push(item("The person I help", "/family")),
     }
     if role.is_some() {

@@ -120,10 +120,8 @@ pub fn ForcedPasswordPage() -> impl IntoView {
     let auth = use_auth();
     view! {
         <Title text="Choose a new password" />
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
-            {move || {
-                Suspend::new(async move {
-                    match auth.me.await.ok().flatten() {
+        {move || {
+                    match auth.user() {
                         None => view! { <crate::components::auth::PleaseSignIn /> }.into_any(),
                         Some(user) if !user.must_change_password => {
                             let home = user.landing_path();
@@ -142,8 +140,6 @@ pub fn ForcedPasswordPage() -> impl IntoView {
                         }
                         .into_any(),
                     }
-                })
             }}
-        </Transition>
     }
 }

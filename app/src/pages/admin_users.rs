@@ -49,7 +49,10 @@ fn UserList() -> impl IntoView {
             <label class="flex flex-col gap-1 text-sm font-medium">"Role"
                 <select class="rounded border border-slate-300 px-3 py-2" on:change=move |ev| { role.set(event_target_value(&ev)); reset_page(); }>
                     <option value="">"All roles"</option>
-                    {Role::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                    <option value="Admin">"Administrator"</option>
+                    <option value="Specialist">"Specialist"</option>
+                    <option value="Patient">"Patient"</option>
+                    <option value="FamilyMember">"Family member"</option>
                 </select>
             </label>
             <label class="flex flex-col gap-1 text-sm font-medium">"Status"

@@ -9,7 +9,7 @@ use crate::domain::role::Role;
 
 fn greeting() -> impl IntoView {
     let auth = use_auth();
-    move || auth.me.get().and_then(|me| me.ok().flatten()).map(|user| format!("Welcome, {}", user.first_name))
+    move || auth.user().map(|user| format!("Welcome, {}", user.first_name))
 }
 
 #[component]

@@ -12,7 +12,9 @@ pub fn LoginPage() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(user)) = result.get() {
-            navigate(user.landing_path(), Default::default());
+            let landing = user.landing_path();
+            auth.signed_in_as(user);
+            navigate(landing, Default::default());
         }
     });
     let error = field_error(result, "email");

@@ -2,7 +2,10 @@
 
 pub mod account;
 pub mod admin_users;
+pub mod booking;
+pub mod calendar;
 pub mod home;
 pub mod homes;
 pub mod login;
 pub mod not_found;
+pub mod notifications;

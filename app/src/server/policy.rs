@@ -76,3 +76,80 @@ pub async fn authorize_patient(
         Err(AppError::NotFound)
     }
 }
+
+/// Whose appointment a booking is for: a patient books for themself, a family member for the
+/// patient they help when the grant allows, staff for any patient they name.
+pub async fn patient_for_booking(pool: &PgPool, user: &CurrentUser, requested: Option<Uuid>) -> Result<Uuid, AppError> {
+    let allowed = match user.role {
+        Role::Patient => {
+            let own = sqlx::query_scalar!("select patient_id from patients where user_id = $1", user.user_id)
+                .fetch_optional(pool)
+                .await?;
+            own.filter(|own| requested.is_none_or(|r| r == *own))
+        }
+        Role::FamilyMember => match requested {
+            Some(patient_id) => {
+                sqlx::query_scalar!(
+                    r#"select patient_id from family_members
+                   where user_id = $1 and patient_id = $2 and can_book_appointments"#,
+                    user.user_id,
+                    patient_id
+                )
+                .fetch_optional(pool)
+                .await?
+            }
+            None => None,
+        },
+        Role::Admin | Role::Specialist => match requested {
+            Some(patient_id) => {
+                sqlx::query_scalar!("select patient_id from patients where patient_id = $1", patient_id)
+                    .fetch_optional(pool)
+                    .await?
+            }
+            None => return Err(AppError::invalid("patient_id", "Choose the patient.")),
+        },
+    };
+    allowed.ok_or_else(|| {
+        tracing::warn!(user_id = %user.user_id, role = %user.role, "booking for a patient refused");
+        AppError::NotFound
+    })
+}
+
+/// What the caller may do with one appointment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppointmentRights {
+    /// Its patient, or a family member allowed to book for them: the patient notice applies.
+    pub as_patient: bool,
+    /// Its specialist, or an admin: may also confirm, complete, mark no-show.
+    pub as_staff: bool,
+}
+
+pub async fn appointment_rights(
+    pool: &PgPool,
+    user: &CurrentUser,
+    appointment_id: Uuid,
+) -> Result<AppointmentRights, AppError> {
+    let row = sqlx::query!(
+        r#"select
+             exists (select 1 from patients p where p.patient_id = a.patient_id and p.user_id = $2) as "own!",
+             exists (select 1 from family_members f where f.patient_id = a.patient_id and f.user_id = $2
+                     and f.can_book_appointments) as "family!",
+             exists (select 1 from specialists s where s.specialist_id = a.specialist_id and s.user_id = $2) as "specialist!"
+           from appointments a where a.appointment_id = $1"#,
+        appointment_id,
+        user.user_id
+    )
+    .fetch_optional(pool)
+    .await?;
+    let rights = row.map(|r| AppointmentRights {
+        as_patient: (user.role == Role::Patient && r.own) || (user.role == Role::FamilyMember && r.family),
+        as_staff: user.role == Role::Admin || (user.role == Role::Specialist && r.specialist),
+    });
+    match rights {
+        Some(rights) if rights.as_patient || rights.as_staff => Ok(rights),
+        _ => {
+            tracing::warn!(user_id = %user.user_id, role = %user.role, %appointment_id, "appointment access denied");
+            Err(AppError::NotFound)
+        }
+    }
+}

@@ -22,6 +22,9 @@ pub struct Clinic {
     pub other_patient_id: Uuid,
     pub family: Person,
     pub other_family: Person,
+    pub specialist_id: Uuid,
+    /// The patient's appointment with the specialist, tomorrow.
+    pub appointment_id: Uuid,
 }
 
 async fn user(pool: &PgPool, hash: &str, email: &'static str, role: &str) -> Person {
@@ -62,9 +65,9 @@ impl Clinic {
         let other_specialist_id = scalar(pool, "insert into specialists (user_id, specialty, professional_license) values ($1, 'Nutrition', 'L2') returning specialist_id", &[other_specialist.user_id]).await;
         let patient_id = scalar(pool, "insert into patients (user_id, date_of_birth, base_medical_history) values ($1, '1984-03-14', 'Migraines') returning patient_id", &[patient.user_id]).await;
         let other_patient_id = scalar(pool, "insert into patients (user_id, date_of_birth, base_medical_history) values ($1, '1958-01-30', 'Hypertension') returning patient_id", &[other_patient.user_id]).await;
+        let mut appointments = Vec::new();
         for (s, p) in [(specialist_id, patient_id), (other_specialist_id, other_patient_id)] {
-            sqlx::query("insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type) values ($1, $2, now() + interval '1 day', now() + interval '1 day 1 hour', 'Confirmed', 'Follow-up')")
-                .bind(s).bind(p).execute(pool).await.unwrap();
+            appointments.push(scalar(pool, "insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type) values ($1, $2, now() + interval '1 day', now() + interval '1 day 1 hour', 'Confirmed', 'Follow-up') returning appointment_id", &[s, p]).await);
         }
         for (f, p) in [(family.user_id, patient_id), (other_family.user_id, other_patient_id)] {
             sqlx::query("insert into family_members (user_id, patient_id, relationship) values ($1, $2, 'Parent')")
@@ -84,6 +87,8 @@ impl Clinic {
             other_patient_id,
             family,
             other_family,
+            specialist_id,
+            appointment_id: appointments[0],
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 
 /// "Tue 1 Dec, 10:00–11:00 (Europe/Madrid)": in the specialist's zone, labelled with it.
-fn when_label(start: DateTime<Utc>, end: DateTime<Utc>, zone: &str) -> String {
+pub(crate) fn when_label(start: DateTime<Utc>, end: DateTime<Utc>, zone: &str) -> String {
     let tz: Tz = zone.parse().unwrap_or(chrono_tz::UTC);
     let (start, end) = (start.with_timezone(&tz), end.with_timezone(&tz));
     format!("{}–{} ({zone})", start.format("%a %-d %b, %H:%M"), end.format("%H:%M"))

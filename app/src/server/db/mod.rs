@@ -3,5 +3,6 @@
 
 pub mod home;
 pub mod patients;
+pub mod scheduling;
 pub mod specialists;
 pub mod users;

@@ -1,0 +1,205 @@
+//! Booking: free slots, booking, cancelling, status changes, the staff week, notifications.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentType {
+    pub name: String,
+    pub duration_minutes: i32,
+}
+
+/// One bookable start, with its label in the specialist's zone ("10:15").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotView {
+    pub start: DateTime<Utc>,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySlots {
+    pub date: NaiveDate,
+    /// "Tue 1 Dec"
+    pub label: String,
+    pub slots: Vec<SlotView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WeekSlots {
+    pub specialist_name: String,
+    pub time_zone: String,
+    pub week_start: NaiveDate,
+    pub days: Vec<DaySlots>,
+}
+
+/// An appointment as its patient (or their family) sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientAppointment {
+    pub appointment_id: Uuid,
+    pub patient_name: String,
+    pub specialist_name: String,
+    pub appointment_type: String,
+    pub when: String,
+    pub status: String,
+    pub can_cancel: bool,
+}
+
+/// An appointment in the staff calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarAppointment {
+    pub appointment_id: Uuid,
+    pub date: NaiveDate,
+    pub when: String,
+    pub specialist_name: String,
+    pub patient_name: String,
+    pub appointment_type: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffWeek {
+    pub week_start: NaiveDate,
+    pub time_zone: String,
+    pub appointments: Vec<CalendarAppointment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationItem {
+    pub notification_id: Uuid,
+    pub title: String,
+    pub message: String,
+    pub is_read: bool,
+    pub when: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notifications {
+    pub unread: i64,
+    pub latest: Vec<NotificationItem>,
+}
+
+/// The message for a booking that lost the race for its time.
+pub const SLOT_TAKEN: &str = "That time was just taken by someone else. Please choose another time.";
+
+#[server(endpoint = "scheduling/appointment-types")]
+pub async fn appointment_types() -> Result<Vec<AppointmentType>, AppError> {
+    crate::server::respond(async move {
+        crate::server::auth::require_user("scheduling/appointment-types").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::scheduling::appointment_types(&state.pool).await
+    })
+    .await
+}
+
+/// Free starts of one specialist's week: the week of `week_start` (a date in their zone), or
+/// the current week when it is not given (so the browser's clock never decides "today").
+#[server(endpoint = "scheduling/slots")]
+pub async fn get_week_slots(
+    specialist_id: Uuid,
+    appointment_type: String,
+    week_start: Option<NaiveDate>,
+) -> Result<WeekSlots, AppError> {
+    crate::server::respond(async move {
+        crate::server::auth::require_user("scheduling/slots").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::scheduling::week_slots(&state.pool, specialist_id, &appointment_type, week_start, Utc::now())
+            .await
+    })
+    .await
+}
+
+/// Books a free slot. A patient books for themself; a family member for the patient they help
+/// when the grant allows; staff for any patient (`patient_id`).
+#[server(endpoint = "appointments/book")]
+pub async fn book_appointment(
+    specialist_id: Uuid,
+    appointment_type: String,
+    start: DateTime<Utc>,
+    patient_id: Option<Uuid>,
+) -> Result<Uuid, AppError> {
+    crate::server::respond(async move {
+        let user = crate::server::auth::require_user("appointments/book").await?;
+        let state = crate::server::state::app_state()?;
+        let patient_id = crate::server::policy::patient_for_booking(&state.pool, &user, patient_id).await?;
+        crate::server::db::scheduling::book(
+            &state.pool,
+            &user,
+            crate::server::db::scheduling::Booking { specialist_id, patient_id, appointment_type, start },
+            Utc::now(),
+        )
+        .await
+    })
+    .await
+}
+
+#[server(endpoint = "appointments/mine")]
+pub async fn my_appointments() -> Result<Vec<PatientAppointment>, AppError> {
+    crate::server::respond(async move {
+        let user = crate::server::auth::require_user("appointments/mine").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::scheduling::appointments_of_patients_for(&state.pool, &user, Utc::now()).await
+    })
+    .await
+}
+
+#[server(endpoint = "appointments/cancel")]
+pub async fn cancel_appointment(appointment_id: Uuid, reason: String) -> Result<(), AppError> {
+    crate::server::respond(async move {
+        let user = crate::server::auth::require_user("appointments/cancel").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::scheduling::cancel(&state.pool, &user, appointment_id, reason.trim(), Utc::now()).await
+    })
+    .await
+}
+
+/// Confirm, complete or mark a no-show (the specialist's own appointments, or any for admins).
+#[server(endpoint = "appointments/set-status")]
+pub async fn set_appointment_status(appointment_id: Uuid, status: String) -> Result<(), AppError> {
+    crate::server::respond(async move {
+        let user = crate::server::auth::require_user("appointments/set-status").await?;
+        let state = crate::server::state::app_state()?;
+        let status = status.parse().map_err(|_| AppError::invalid("status", "Choose a status."))?;
+        crate::server::db::scheduling::set_status(&state.pool, &user, appointment_id, status, Utc::now()).await
+    })
+    .await
+}
+
+/// The staff week (of `week_start`, or the current one): a specialist's own, or for admins
+/// one specialist's or everyone's.
+#[server(endpoint = "calendar/week")]
+pub async fn get_staff_week(week_start: Option<NaiveDate>, specialist_id: Option<Uuid>) -> Result<StaffWeek, AppError> {
+    crate::server::respond(async move {
+        let user = crate::server::auth::require_user("calendar/week").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::scheduling::staff_week(&state.pool, &user, week_start, specialist_id).await
+    })
+    .await
+}
+
+/// The caller's latest notifications and unread count; none for anonymous visitors (so the
+/// header can ask on every page without a refusal).
+#[server(endpoint = "notifications/list")]
+pub async fn my_notifications() -> Result<Notifications, AppError> {
+    crate::server::respond(async move {
+        let Some(user) = crate::server::auth::authorize("notifications/list").await? else {
+            return Ok(Notifications { unread: 0, latest: Vec::new() });
+        };
+        let state = crate::server::state::app_state()?;
+        crate::server::db::scheduling::notifications(&state.pool, user.user_id).await
+    })
+    .await
+}
+
+#[server(endpoint = "notifications/mark-read")]
+pub async fn mark_notifications_read() -> Result<(), AppError> {
+    crate::server::respond(async move {
+        let user = crate::server::auth::require_user("notifications/mark-read").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::scheduling::mark_notifications_read(&state.pool, user.user_id).await
+    })
+    .await
+}

@@ -1,0 +1,546 @@
+//! Booking queries. Availability and appointments for a range are read with one query each
+//! (indexed by specialist and start), never one per day or per slot.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::home::when_label;
+use crate::api::auth::CurrentUser;
+use crate::api::scheduling::{
+    AppointmentType, CalendarAppointment, DaySlots, NotificationItem, Notifications, PatientAppointment, SlotView,
+    StaffWeek, WeekSlots, SLOT_TAKEN,
+};
+use crate::domain::appointment_status::AppointmentStatus;
+use crate::domain::role::Role;
+use crate::domain::slots::{explain, free_slots, Busy, Exception, Schedule, SlotRules, Unbookable, WeeklyBlock};
+use crate::error::AppError;
+use crate::server::audit::begin_as;
+use crate::server::policy::appointment_rights;
+
+pub struct ClinicSettings {
+    pub buffer: Duration,
+    pub minimum_notice: Duration,
+    pub patient_change_notice: Duration,
+    pub auto_confirm: bool,
+    pub step: Duration,
+}
+
+pub async fn settings(conn: &mut PgConnection) -> Result<ClinicSettings, AppError> {
+    let row = sqlx::query!(
+        r#"select buffer_minutes, minimum_notice_minutes, patient_change_notice_hours, auto_confirm, slot_step_minutes
+           from clinic_settings"#
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(ClinicSettings {
+        buffer: Duration::minutes(row.buffer_minutes.into()),
+        minimum_notice: Duration::minutes(row.minimum_notice_minutes.into()),
+        patient_change_notice: Duration::hours(row.patient_change_notice_hours.into()),
+        auto_confirm: row.auto_confirm,
+        step: Duration::minutes(row.slot_step_minutes.into()),
+    })
+}
+
+pub async fn appointment_types(pool: &PgPool) -> Result<Vec<AppointmentType>, AppError> {
+    let types = sqlx::query_as!(
+        AppointmentType,
+        "select name, duration_minutes from appointment_types where is_active order by duration_minutes desc, name"
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(types)
+}
+
+async fn duration_of(conn: &mut PgConnection, appointment_type: &str) -> Result<Duration, AppError> {
+    let minutes = sqlx::query_scalar!(
+        "select duration_minutes from appointment_types where name = $1 and is_active",
+        appointment_type
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or_else(|| AppError::invalid("appointment_type", "Choose a type of appointment."))?;
+    Ok(Duration::minutes(minutes.into()))
+}
+
+/// A specialist's schedule around `from..=to` (local dates), and their name.
+async fn load_schedule(
+    conn: &mut PgConnection,
+    specialist_id: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Schedule, String, String), AppError> {
+    let specialist = sqlx::query!(
+        r#"select s.time_zone, u.first_name || ' ' || u.last_name as "name!"
+           from specialists s join users u on u.user_id = s.user_id
+           where s.specialist_id = $1 and u.is_active"#,
+        specialist_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let zone: Tz = specialist.time_zone.parse().map_err(AppError::internal)?;
+    let blocks = sqlx::query!(
+        r#"select day_of_week, start_time, end_time, exception_date, is_available
+           from availability_blocks
+           where specialist_id = $1 and (exception_date is null or exception_date between $2 and $3)"#,
+        specialist_id,
+        from,
+        to
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut weekly = Vec::new();
+    let mut exceptions = Vec::new();
+    for block in blocks {
+        match (block.exception_date, block.start_time, block.end_time) {
+            (None, Some(start), Some(end)) => {
+                let weekday = Weekday::try_from((block.day_of_week - 1) as u8).map_err(AppError::internal)?;
+                weekly.push(WeeklyBlock { weekday, start, end });
+            }
+            (Some(date), Some(start), Some(end)) if block.is_available => {
+                exceptions.push(Exception::Hours { date, start, end })
+            }
+            (Some(date), _, _) => exceptions.push(Exception::DayOff(date)),
+            (None, _, _) => {}
+        }
+    }
+    // A day either side, so appointments crossing the range's edges in any zone are seen.
+    let range_start = Utc.from_utc_datetime(&(from - Duration::days(1)).and_time(NaiveTime::MIN));
+    let range_end = Utc.from_utc_datetime(&(to + Duration::days(2)).and_time(NaiveTime::MIN));
+    let busy = sqlx::query_as!(
+        Busy,
+        r#"select start_datetime as start, end_datetime as end from appointments
+           where specialist_id = $1 and status in ('Pending', 'Confirmed')
+             and start_datetime < $3 and end_datetime > $2"#,
+        specialist_id,
+        range_start,
+        range_end
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok((Schedule { zone, weekly, exceptions, busy }, specialist.time_zone, specialist.name))
+}
+
+fn rules(settings: &ClinicSettings, duration: Duration, now: DateTime<Utc>) -> SlotRules {
+    SlotRules { duration, step: settings.step, buffer: settings.buffer, now, minimum_notice: settings.minimum_notice }
+}
+
+/// The Monday of the week `date` falls in, or of the current week in `zone`.
+pub fn monday_of(date: Option<NaiveDate>, zone: Tz, now: DateTime<Utc>) -> NaiveDate {
+    let date = date.unwrap_or_else(|| now.with_timezone(&zone).date_naive());
+    date - Duration::days(date.weekday().num_days_from_monday().into())
+}
+
+pub async fn week_slots(
+    pool: &PgPool,
+    specialist_id: Uuid,
+    appointment_type: &str,
+    week_start: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<WeekSlots, AppError> {
+    let mut conn = pool.acquire().await?;
+    let duration = duration_of(&mut conn, appointment_type).await?;
+    let settings = settings(&mut conn).await?;
+    let zone_name = sqlx::query_scalar!("select time_zone from specialists where specialist_id = $1", specialist_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let week_start = monday_of(week_start, zone_name.parse().map_err(AppError::internal)?, now);
+    let week_end = week_start + Duration::days(6);
+    let (schedule, time_zone, specialist_name) = load_schedule(&mut conn, specialist_id, week_start, week_end).await?;
+    let slots = free_slots(&schedule, &rules(&settings, duration, now), week_start, week_end);
+    let days = (0..7)
+        .map(|offset| {
+            let date = week_start + Duration::days(offset);
+            DaySlots {
+                date,
+                label: date.format("%a %-d %b").to_string(),
+                slots: slots
+                    .iter()
+                    .filter(|s| s.with_timezone(&schedule.zone).date_naive() == date)
+                    .map(|s| SlotView { start: *s, label: s.with_timezone(&schedule.zone).format("%H:%M").to_string() })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(WeekSlots { specialist_name, time_zone, week_start, days })
+}
+
+pub struct Booking {
+    pub specialist_id: Uuid,
+    pub patient_id: Uuid,
+    pub appointment_type: String,
+    pub start: DateTime<Utc>,
+}
+
+fn unbookable_message(reason: Unbookable) -> AppError {
+    match reason {
+        Unbookable::Booked => AppError::Conflict(SLOT_TAKEN.to_string()),
+        Unbookable::InThePast => AppError::invalid("start", "That time has passed. Please choose another time."),
+        Unbookable::TooSoon => {
+            AppError::invalid("start", "That time is too soon to book online. Please choose a later time.")
+        }
+        Unbookable::DayOff => AppError::invalid("start", "The specialist is not working that day."),
+        Unbookable::OutsideWorkingHours => {
+            AppError::invalid("start", "That time is outside the specialist's working hours.")
+        }
+    }
+}
+
+/// Books one of the offered times. The check below keeps to the slot grid and the rules; the
+/// database's exclusion constraint settles races: of two bookings of one time, one wins and
+/// the other gets the friendly "just taken" answer.
+pub async fn book(pool: &PgPool, user: &CurrentUser, booking: Booking, now: DateTime<Utc>) -> Result<Uuid, AppError> {
+    let mut tx = begin_as(pool, user.user_id).await?;
+    let duration = duration_of(&mut tx, &booking.appointment_type).await?;
+    let settings = settings(&mut tx).await?;
+    let (schedule, time_zone, specialist_name) = {
+        let day = booking.start.date_naive();
+        load_schedule(&mut tx, booking.specialist_id, day - Duration::days(1), day + Duration::days(1)).await?
+    };
+    let rules = rules(&settings, duration, now);
+    explain(&schedule, &rules, booking.start).map_err(unbookable_message)?;
+    let local_date = booking.start.with_timezone(&schedule.zone).date_naive();
+    if !free_slots(&schedule, &rules, local_date, local_date).contains(&booking.start) {
+        return Err(AppError::invalid("start", "Please choose one of the offered times."));
+    }
+    let status = if settings.auto_confirm { AppointmentStatus::Confirmed } else { AppointmentStatus::Pending };
+    let inserted = sqlx::query_scalar!(
+        r#"insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type, created_by)
+           values ($1, $2, $3, $4, $5, $6, $7) returning appointment_id"#,
+        booking.specialist_id,
+        booking.patient_id,
+        booking.start,
+        booking.start + duration,
+        status.as_str(),
+        booking.appointment_type,
+        user.user_id,
+    )
+    .fetch_one(&mut *tx)
+    .await;
+    let appointment_id = match inserted {
+        Ok(id) => id,
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("appointments_no_overlap") => {
+            return Err(AppError::Conflict(SLOT_TAKEN.to_string()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let when = when_label(booking.start, booking.start + duration, &time_zone);
+    let patient_name = patient_name(&mut tx, booking.patient_id).await?;
+    let (patient_title, specialist_title) = match status {
+        AppointmentStatus::Confirmed => ("Appointment booked", "New appointment"),
+        _ => ("Appointment requested", "New booking request"),
+    };
+    notify_patient(
+        &mut tx,
+        booking.patient_id,
+        patient_title,
+        &format!("{} with {specialist_name}, {when}.", booking.appointment_type),
+    )
+    .await?;
+    notify_specialist(
+        &mut tx,
+        booking.specialist_id,
+        specialist_title,
+        &format!("{} with {patient_name}, {when}.", booking.appointment_type),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(appointment_id)
+}
+
+async fn patient_name(conn: &mut PgConnection, patient_id: Uuid) -> Result<String, AppError> {
+    let name = sqlx::query_scalar!(
+        r#"select u.first_name || ' ' || u.last_name as "name!" from patients p join users u on u.user_id = p.user_id
+           where p.patient_id = $1"#,
+        patient_id
+    )
+    .fetch_one(conn)
+    .await?;
+    Ok(name)
+}
+
+/// To the patient and to family members who follow their appointments.
+async fn notify_patient(conn: &mut PgConnection, patient_id: Uuid, title: &str, message: &str) -> Result<(), AppError> {
+    sqlx::query!(
+        r#"insert into notifications (user_id, title, message, notification_type)
+           select user_id, $2, $3, 'Appointment' from patients where patient_id = $1
+           union all
+           select user_id, $2, $3, 'Appointment' from family_members where patient_id = $1 and can_view_appointments"#,
+        patient_id,
+        title,
+        message
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+async fn notify_specialist(
+    conn: &mut PgConnection,
+    specialist_id: Uuid,
+    title: &str,
+    message: &str,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        r#"insert into notifications (user_id, title, message, notification_type)
+           select user_id, $2, $3, 'Appointment' from specialists where specialist_id = $1"#,
+        specialist_id,
+        title,
+        message
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn appointments_of_patients_for(
+    pool: &PgPool,
+    user: &CurrentUser,
+    now: DateTime<Utc>,
+) -> Result<Vec<PatientAppointment>, AppError> {
+    let mut conn = pool.acquire().await?;
+    let notice = settings(&mut conn).await?.patient_change_notice;
+    let rows = sqlx::query!(
+        r#"select a.appointment_id, a.start_datetime, a.end_datetime, a.status, a.appointment_type, s.time_zone,
+                  pu.first_name || ' ' || pu.last_name as "patient_name!",
+                  su.first_name || ' ' || su.last_name as "specialist_name!",
+                  (p.user_id = $1 or coalesce(f.can_book_appointments, false)) as "may_change!"
+           from appointments a
+           join patients p on p.patient_id = a.patient_id
+           join users pu on pu.user_id = p.user_id
+           join specialists s on s.specialist_id = a.specialist_id
+           join users su on su.user_id = s.user_id
+           left join family_members f on f.patient_id = a.patient_id and f.user_id = $1
+           where (p.user_id = $1 and $2) or (f.user_id = $1 and f.can_view_appointments)
+           order by a.start_datetime desc
+           limit 50"#,
+        user.user_id,
+        user.role == Role::Patient,
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let active = r.status == "Pending" || r.status == "Confirmed";
+            PatientAppointment {
+                appointment_id: r.appointment_id,
+                patient_name: r.patient_name,
+                specialist_name: r.specialist_name,
+                appointment_type: r.appointment_type,
+                when: when_label(r.start_datetime, r.end_datetime, &r.time_zone),
+                status: r.status,
+                can_cancel: active && r.may_change && r.start_datetime - now >= notice,
+            }
+        })
+        .collect())
+}
+
+struct LockedAppointment {
+    status: String,
+    start_datetime: DateTime<Utc>,
+    end_datetime: DateTime<Utc>,
+    patient_id: Uuid,
+    specialist_id: Uuid,
+    appointment_type: String,
+    time_zone: String,
+}
+
+async fn lock_appointment(conn: &mut PgConnection, appointment_id: Uuid) -> Result<LockedAppointment, AppError> {
+    let row = sqlx::query_as!(
+        LockedAppointment,
+        r#"select a.status, a.start_datetime, a.end_datetime, a.patient_id, a.specialist_id, a.appointment_type, s.time_zone
+           from appointments a join specialists s on s.specialist_id = a.specialist_id
+           where a.appointment_id = $1 for update of a"#,
+        appointment_id
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(row)
+}
+
+fn transition(
+    appointment: &LockedAppointment,
+    to: AppointmentStatus,
+    now: DateTime<Utc>,
+) -> Result<AppointmentStatus, AppError> {
+    let from: AppointmentStatus = appointment.status.parse().map_err(AppError::internal)?;
+    from.transition(to, now, appointment.start_datetime, appointment.end_datetime)
+        .map_err(|e| AppError::Conflict(e.to_string()))
+}
+
+pub async fn cancel(
+    pool: &PgPool,
+    user: &CurrentUser,
+    appointment_id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let rights = appointment_rights(pool, user, appointment_id).await?;
+    if reason.chars().count() > 500 {
+        return Err(AppError::invalid("reason", "Keep the reason under 500 characters."));
+    }
+    let mut tx = begin_as(pool, user.user_id).await?;
+    let appointment = lock_appointment(&mut tx, appointment_id).await?;
+    if !rights.as_staff {
+        let notice = settings(&mut tx).await?.patient_change_notice;
+        if appointment.start_datetime - now < notice {
+            return Err(AppError::Conflict(format!(
+                "Appointments can be canceled online up to {} hours before they start. Please call the clinic.",
+                notice.num_hours()
+            )));
+        }
+    }
+    transition(&appointment, AppointmentStatus::Canceled, now)?;
+    let reason = if reason.is_empty() { None } else { Some(reason) };
+    sqlx::query!(
+        "update appointments set status = 'Canceled', cancellation_reason = $2 where appointment_id = $1",
+        appointment_id,
+        reason
+    )
+    .execute(&mut *tx)
+    .await?;
+    let when = when_label(appointment.start_datetime, appointment.end_datetime, &appointment.time_zone);
+    let message = format!("{} on {when} was canceled.", appointment.appointment_type);
+    notify_patient(&mut tx, appointment.patient_id, "Appointment canceled", &message).await?;
+    notify_specialist(&mut tx, appointment.specialist_id, "Appointment canceled", &message).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_status(
+    pool: &PgPool,
+    user: &CurrentUser,
+    appointment_id: Uuid,
+    status: AppointmentStatus,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let rights = appointment_rights(pool, user, appointment_id).await?;
+    if !rights.as_staff {
+        return Err(AppError::NotFound);
+    }
+    if status == AppointmentStatus::Canceled {
+        return cancel(pool, user, appointment_id, "", now).await;
+    }
+    let mut tx = begin_as(pool, user.user_id).await?;
+    let appointment = lock_appointment(&mut tx, appointment_id).await?;
+    let status = transition(&appointment, status, now)?;
+    sqlx::query!("update appointments set status = $2 where appointment_id = $1", appointment_id, status.as_str())
+        .execute(&mut *tx)
+        .await?;
+    if status == AppointmentStatus::Confirmed {
+        let when = when_label(appointment.start_datetime, appointment.end_datetime, &appointment.time_zone);
+        let message = format!("{} on {when} is confirmed.", appointment.appointment_type);
+        notify_patient(&mut tx, appointment.patient_id, "Appointment confirmed", &message).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn staff_week(
+    pool: &PgPool,
+    user: &CurrentUser,
+    week_start: Option<NaiveDate>,
+    requested: Option<Uuid>,
+) -> Result<StaffWeek, AppError> {
+    let own = sqlx::query_scalar!("select specialist_id from specialists where user_id = $1", user.user_id)
+        .fetch_optional(pool)
+        .await?;
+    let specialist = match user.role {
+        Role::Specialist => match (own, requested) {
+            (Some(own), None) => Some(own),
+            (Some(own), Some(requested)) if own == requested => Some(own),
+            _ => return Err(AppError::NotFound),
+        },
+        Role::Admin => requested,
+        _ => return Err(AppError::NotFound),
+    };
+    let time_zone = sqlx::query_scalar!("select time_zone from clinic_settings").fetch_one(pool).await?;
+    let zone: Tz = time_zone.parse().map_err(AppError::internal)?;
+    let week_start = monday_of(week_start, zone, Utc::now());
+    let from = zone
+        .from_local_datetime(&week_start.and_time(NaiveTime::MIN))
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| AppError::invalid("week_start", "Choose a week."))?;
+    let to = from + Duration::days(7);
+    let rows = sqlx::query!(
+        r#"select a.appointment_id, a.start_datetime, a.end_datetime, a.status, a.appointment_type, s.time_zone,
+                  su.first_name || ' ' || su.last_name as "specialist_name!",
+                  pu.first_name || ' ' || pu.last_name as "patient_name!"
+           from appointments a
+           join specialists s on s.specialist_id = a.specialist_id join users su on su.user_id = s.user_id
+           join patients p on p.patient_id = a.patient_id join users pu on pu.user_id = p.user_id
+           where ($1::uuid is null or a.specialist_id = $1) and a.start_datetime < $3 and a.end_datetime > $2
+           order by a.start_datetime, su.last_name"#,
+        specialist,
+        from,
+        to
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(StaffWeek {
+        week_start,
+        time_zone,
+        appointments: rows
+            .into_iter()
+            .map(|r| CalendarAppointment {
+                appointment_id: r.appointment_id,
+                date: r.start_datetime.with_timezone(&zone).date_naive(),
+                when: when_label(r.start_datetime, r.end_datetime, &r.time_zone),
+                specialist_name: r.specialist_name,
+                patient_name: r.patient_name,
+                appointment_type: r.appointment_type,
+                status: r.status,
+            })
+            .collect(),
+    })
+}
+
+pub async fn notifications(pool: &PgPool, user_id: Uuid) -> Result<Notifications, AppError> {
+    let rows = sqlx::query!(
+        r#"select notification_id, title, message, is_read, created_at from notifications
+           where user_id = $1 order by created_at desc limit 20"#,
+        user_id
+    )
+    .fetch_all(pool)
+    .await?;
+    let unread = unread_count(pool, user_id).await?;
+    Ok(Notifications {
+        unread,
+        latest: rows
+            .into_iter()
+            .map(|r| NotificationItem {
+                notification_id: r.notification_id,
+                title: r.title,
+                message: r.message,
+                is_read: r.is_read,
+                when: r.created_at.format("%-d %b %H:%M UTC").to_string(),
+            })
+            .collect(),
+    })
+}
+
+pub async fn unread_count(pool: &PgPool, user_id: Uuid) -> Result<i64, AppError> {
+    let unread = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from notifications where user_id = $1 and not is_read"#,
+        user_id
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(unread)
+}
+
+pub async fn mark_notifications_read(pool: &PgPool, user_id: Uuid) -> Result<(), AppError> {
+    sqlx::query!(
+        "update notifications set is_read = true, read_at = now() where user_id = $1 and not is_read",
+        user_id
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}

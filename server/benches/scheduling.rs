@@ -1,0 +1,315 @@
+//! Scheduling benchmarks, printed as a table (run: `make bench`, numbers in docs/benchmarks.md).
+//!
+//! 1. The slot engine for one specialist over one year (weekly blocks, ~50 exceptions, ~5,000
+//!    appointments) against the naive reference that checks every candidate against every
+//!    appointment.
+//! 2. The slots server function end to end (HTTP through the real router, session included)
+//!    and the month computation from the database, with 20 specialists and ~20,000
+//!    appointments.
+//! 3. 100 simultaneous bookings of one slot: exactly one wins; latency percentiles.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration as StdDuration, Instant};
+
+use app::domain::slots::{free_slots, free_slots_naive, Busy, Exception, Schedule, SlotRules, WeeklyBlock};
+use app::server::state::{AppState, AuthSettings};
+use axum::body::Body;
+use axum::http::{header, Request};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono_tz::Europe::Madrid;
+use leptos::prelude::LeptosOptions;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+fn percentile(sorted: &[StdDuration], p: f64) -> StdDuration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+fn time(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap()
+}
+
+/// Mon-Fri 09:00-13:00 and 15:00-19:00, a year of 30-minute appointments filling about half
+/// the time, and 50 exceptions.
+fn year_schedule(first: NaiveDate) -> Schedule {
+    let mut weekly = Vec::new();
+    for weekday in [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri] {
+        weekly.push(WeeklyBlock { weekday, start: time(9, 0), end: time(13, 0) });
+        weekly.push(WeeklyBlock { weekday, start: time(15, 0), end: time(19, 0) });
+    }
+    let mut exceptions = Vec::new();
+    for n in 0..50 {
+        let date = first + Duration::days(n * 7 + 2);
+        exceptions.push(if n % 2 == 0 {
+            Exception::DayOff(date)
+        } else {
+            Exception::Hours { date, start: time(10, 0), end: time(14, 0) }
+        });
+    }
+    let mut busy = Vec::new();
+    let mut day = first;
+    while busy.len() < 5_000 {
+        if day.weekday().number_from_monday() <= 5 {
+            for hour in [9, 10, 11, 12, 15, 16, 17, 18] {
+                for minute in [0, 30] {
+                    if (hour + minute / 30 + day.day()).is_multiple_of(2) && busy.len() < 5_000 {
+                        let start =
+                            Madrid.from_local_datetime(&day.and_time(time(hour, minute))).unwrap().with_timezone(&Utc);
+                        busy.push(Busy { start, end: start + Duration::minutes(30) });
+                    }
+                }
+            }
+        }
+        day += Duration::days(1);
+    }
+    Schedule { zone: Madrid, weekly, exceptions, busy }
+}
+
+fn bench_engine() {
+    let first = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+    let last = first + Duration::days(364);
+    let schedule = year_schedule(first);
+    let rules = SlotRules {
+        duration: Duration::minutes(30),
+        step: Duration::minutes(15),
+        buffer: Duration::minutes(5),
+        now: Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap(),
+        minimum_notice: Duration::hours(2),
+    };
+    let fast = free_slots(&schedule, &rules, first, last);
+    let naive = free_slots_naive(&schedule, &rules, first, last);
+    assert_eq!(fast, naive, "the engine and the reference must agree");
+
+    let runs = 50;
+    let mut fast_times = Vec::new();
+    for _ in 0..runs {
+        let began = Instant::now();
+        std::hint::black_box(free_slots(&schedule, &rules, first, last));
+        fast_times.push(began.elapsed());
+    }
+    let mut naive_times = Vec::new();
+    for _ in 0..5 {
+        let began = Instant::now();
+        std::hint::black_box(free_slots_naive(&schedule, &rules, first, last));
+        naive_times.push(began.elapsed());
+    }
+    fast_times.sort();
+    naive_times.sort();
+    let fast_median = percentile(&fast_times, 0.5);
+    let naive_median = percentile(&naive_times, 0.5);
+    println!("\n## Slot engine: one specialist, one year");
+    println!(
+        "{} appointments, {} exceptions, {} free slots found",
+        schedule.busy.len(),
+        schedule.exceptions.len(),
+        fast.len()
+    );
+    println!("| implementation | median | p95 |");
+    println!("|---|---|---|");
+    println!("| sweep (free_slots) | {:?} | {:?} |", fast_median, percentile(&fast_times, 0.95));
+    println!("| naive reference | {:?} | {:?} |", naive_median, percentile(&naive_times, 0.95));
+    println!("speed-up: {:.0}x", naive_median.as_secs_f64() / fast_median.as_secs_f64());
+}
+
+async fn bench_database(pool: &PgPool) {
+    // 20 specialists, each Mon-Fri 09:00-19:00, ~1,000 appointments each over a year.
+    let hash = app::server::password::hash_password_blocking("benchmark password 1").unwrap();
+    let patient: uuid::Uuid = sqlx::query_scalar(
+        "with u as (insert into users (email, password_hash, role, first_name, last_name)
+                    values ('bench.patient@example.org', $1, 'Patient', 'Bench', 'Patient') returning user_id)
+         insert into patients (user_id, date_of_birth) select user_id, '1980-01-01' from u returning patient_id",
+    )
+    .bind(&hash)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let today = Utc::now().with_timezone(&Madrid).date_naive();
+    let mut specialists = Vec::new();
+    for n in 0..20 {
+        let id: uuid::Uuid = sqlx::query_scalar(
+            "with u as (insert into users (email, password_hash, role, first_name, last_name)
+                        values ($1, $2, 'Specialist', 'Bench', 'Specialist') returning user_id)
+             insert into specialists (user_id, specialty, professional_license) select user_id, 'Acupuncture', 'B' from u
+             returning specialist_id",
+        )
+        .bind(format!("bench.specialist.{n}@example.org"))
+        .bind(&hash)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "insert into availability_blocks (specialist_id, day_of_week, start_time, end_time)
+             select $1, d, '09:00', '19:00' from generate_series(1, 5) d",
+        )
+        .bind(id)
+        .execute(pool)
+        .await
+        .unwrap();
+        // Every other half hour of every working day for a year: ~1,000 per specialist.
+        sqlx::query(
+            "insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type)
+             select $1, $2, t, t + interval '30 minutes', 'Confirmed', 'Follow-up'
+             from generate_series(($3::date + time '09:00') at time zone 'Europe/Madrid',
+                                  ($3::date + 365 + time '09:00') at time zone 'Europe/Madrid', interval '1 hour') t
+             where extract(isodow from t at time zone 'Europe/Madrid') <= 5
+               and (t at time zone 'Europe/Madrid')::time between '09:00' and '18:00'
+               and (extract(doy from t)::int + $4) % 5 < 2",
+        )
+        .bind(id)
+        .bind(patient)
+        .bind(today)
+        .bind(n)
+        .execute(pool)
+        .await
+        .unwrap();
+        specialists.push(id);
+    }
+    sqlx::query("analyze").execute(pool).await.unwrap();
+    let total: i64 = sqlx::query_scalar("select count(*) from appointments").fetch_one(pool).await.unwrap();
+
+    // The month from the database: availability and appointments read once for the range.
+    let mut month_times = Vec::new();
+    for round in 0..100 {
+        let specialist = specialists[round % specialists.len()];
+        let began = Instant::now();
+        let monday = today + Duration::days(7);
+        for week in 0..5 {
+            std::hint::black_box(
+                app::server::db::scheduling::week_slots(
+                    pool,
+                    specialist,
+                    "Follow-up",
+                    Some(monday + Duration::days(7 * week)),
+                    Utc::now(),
+                )
+                .await
+                .unwrap(),
+            );
+        }
+        month_times.push(began.elapsed());
+    }
+    month_times.sort();
+
+    // The server function end to end: HTTP through the router, with the session.
+    let state = AppState::new(
+        LeptosOptions::builder().output_name("syei").build(),
+        pool.clone(),
+        AuthSettings { login_attempts_per_minute: 10_000, ..AuthSettings::default() },
+    );
+    let router = server::router(state);
+    let login = router
+        .clone()
+        .oneshot(
+            Request::post("/api/auth/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("email=bench.patient%40example.org&password=benchmark+password+1"))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let cookie =
+        login.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    let mut week_times = Vec::new();
+    for round in 0..200 {
+        let specialist = specialists[round % specialists.len()];
+        let body = format!(
+            "specialist_id={specialist}&appointment_type=Follow-up&week_start={}",
+            today + Duration::days(7 * (1 + (round as i64 % 4)))
+        );
+        let began = Instant::now();
+        let response = router
+            .clone()
+            .oneshot(
+                Request::post("/api/scheduling/slots")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+        let _ = http_body_util::BodyExt::collect(response.into_body()).await.unwrap();
+        week_times.push(began.elapsed());
+    }
+    week_times.sort();
+    println!("\n## Slots from the database ({} specialists, {total} appointments)", specialists.len());
+    println!("| measure | p50 | p95 | max |");
+    println!("|---|---|---|---|");
+    println!(
+        "| scheduling/slots over HTTP (one week, session checked) | {:?} | {:?} | {:?} |",
+        percentile(&week_times, 0.5),
+        percentile(&week_times, 0.95),
+        week_times[week_times.len() - 1]
+    );
+    println!(
+        "| one month of slots from the database (5 weeks) | {:?} | {:?} | {:?} |",
+        percentile(&month_times, 0.5),
+        percentile(&month_times, 0.95),
+        month_times[month_times.len() - 1]
+    );
+
+    // Contention: 100 simultaneous bookings of the same free slot.
+    let specialist = specialists[0];
+    let monday = today + Duration::days(21);
+    let monday = monday - Duration::days(monday.weekday().num_days_from_monday().into());
+    let week =
+        app::server::db::scheduling::week_slots(pool, specialist, "Follow-up", Some(monday), Utc::now()).await.unwrap();
+    let slot = week.days.iter().flat_map(|d| d.slots.iter()).next().unwrap().start;
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let router = router.clone();
+        let cookie = cookie.clone();
+        let body = format!(
+            "specialist_id={specialist}&appointment_type=Follow-up&start={}&patient_id={patient}",
+            slot.to_rfc3339().replace('+', "%2B")
+        );
+        tasks.push(tokio::spawn(async move {
+            let began = Instant::now();
+            let response = router
+                .oneshot(
+                    Request::post("/api/appointments/book")
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .header(header::COOKIE, cookie)
+                        .body(Body::from(body))
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            (response.status().as_u16(), began.elapsed())
+        }));
+    }
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.unwrap());
+    }
+    let won = outcomes.iter().filter(|o| o.0 == 200).count();
+    let taken = outcomes.iter().filter(|o| o.0 == 409).count();
+    let mut latencies: Vec<StdDuration> = outcomes.iter().map(|o| o.1).collect();
+    latencies.sort();
+    println!("\n## 100 simultaneous bookings of one slot");
+    println!("| booked | told \"just taken\" | p50 | p99 |");
+    println!("|---|---|---|---|");
+    println!("| {won} | {taken} | {:?} | {:?} |", percentile(&latencies, 0.5), percentile(&latencies, 0.99));
+    assert_eq!((won, taken), (1, 99));
+}
+
+#[tokio::main]
+async fn main() {
+    bench_engine();
+    let Ok(url) = std::env::var("DATABASE_URL") else {
+        println!("\n(DATABASE_URL not set: the database benchmarks were skipped; run `make bench`)");
+        return;
+    };
+    let admin = PgPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
+    sqlx::query("drop database if exists syei_bench with (force)").execute(&admin).await.unwrap();
+    sqlx::query("create database syei_bench").execute(&admin).await.unwrap();
+    let bench_url = format!("{}/syei_bench", url.rsplit_once('/').unwrap().0);
+    let pool = PgPoolOptions::new().max_connections(20).connect(&bench_url).await.unwrap();
+    server::MIGRATOR.run(&pool).await.unwrap();
+    bench_database(&pool).await;
+    pool.close().await;
+    sqlx::query("drop database if exists syei_bench with (force)").execute(&admin).await.unwrap();
+}

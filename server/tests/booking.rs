@@ -1,0 +1,253 @@
+//! Booking through the real router: free slots, the friendly conflict, cancellation rules,
+//! status changes, notifications, and 100 simultaneous bookings of one slot.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration as StdDuration, Instant};
+
+use app::api::scheduling::SLOT_TAKEN;
+use app::server::state::AuthSettings;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Madrid;
+use common::clinic::{Clinic, PASSWORD};
+use common::http::{app_with, Client};
+use sqlx::PgPool;
+
+/// The specialist works 09:00-17:00 every day (Madrid).
+async fn open_every_day(pool: &PgPool, clinic: &Clinic) {
+    for day in 1..=7i16 {
+        sqlx::query("insert into availability_blocks (specialist_id, day_of_week, start_time, end_time) values ($1, $2, '09:00', '17:00')")
+            .bind(clinic.specialist_id)
+            .bind(day)
+            .execute(pool)
+            .await
+            .unwrap();
+    }
+}
+
+/// A Monday well ahead, so notice rules never interfere.
+fn future_monday() -> NaiveDate {
+    let in_three_weeks = Utc::now().date_naive() + Duration::days(21);
+    in_three_weeks - Duration::days(in_three_weeks.weekday().num_days_from_monday().into())
+}
+
+fn madrid(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
+    Madrid.from_local_datetime(&date.and_hms_opt(hour, minute, 0).unwrap()).unwrap().with_timezone(&Utc)
+}
+
+fn router(pool: &PgPool) -> axum::Router {
+    app_with(pool.clone(), AuthSettings { login_attempts_per_minute: 10_000, ..AuthSettings::default() })
+}
+
+async fn signed_in(pool: &PgPool, email: &str) -> Client {
+    let mut client = Client::new(router(pool));
+    assert_eq!(client.login(email, PASSWORD).await.status, 200);
+    client
+}
+
+async fn book(client: &mut Client, clinic: &Clinic, start: DateTime<Utc>, kind: &str) -> common::http::Response {
+    let specialist = clinic.specialist_id.to_string();
+    let patient = clinic.patient_id.to_string();
+    let start = start.to_rfc3339();
+    client
+        .call(
+            "appointments/book",
+            &[("specialist_id", &specialist), ("appointment_type", kind), ("start", &start), ("patient_id", &patient)],
+        )
+        .await
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_week_shows_free_slots_in_the_specialists_zone(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    open_every_day(&pool, &clinic).await;
+    let monday = future_monday();
+    let mut patient = signed_in(&pool, clinic.patient.email).await;
+    let specialist = clinic.specialist_id.to_string();
+    let week = patient
+        .call(
+            "scheduling/slots",
+            &[
+                ("specialist_id", &specialist),
+                ("appointment_type", "Initial consultation"),
+                ("week_start", &monday.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(week.status, 200, "{}", week.body);
+    let week = week.json();
+    assert_eq!(week["time_zone"], "Europe/Madrid");
+    let days = week["days"].as_array().unwrap();
+    assert_eq!(days.len(), 7);
+    let monday_slots: Vec<&str> =
+        days[0]["slots"].as_array().unwrap().iter().map(|s| s["label"].as_str().unwrap()).collect();
+    // 60-minute appointments every 15 minutes from 09:00, the last one ending at 17:00.
+    assert_eq!(monday_slots.first(), Some(&"09:00"));
+    assert_eq!(monday_slots.last(), Some(&"16:00"));
+    assert_eq!(monday_slots.len(), 29);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_patient_books_a_free_slot_and_both_sides_are_notified(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    open_every_day(&pool, &clinic).await;
+    let start = madrid(future_monday(), 10, 0);
+    let mut patient = signed_in(&pool, clinic.patient.email).await;
+    let booked = book(&mut patient, &clinic, start, "Follow-up").await;
+    assert_eq!(booked.status, 200, "{}", booked.body);
+    let id: uuid::Uuid = serde_json::from_value(booked.json()).unwrap();
+
+    let (status, end, created_by): (String, DateTime<Utc>, Option<uuid::Uuid>) =
+        sqlx::query_as("select status, end_datetime, created_by from appointments where appointment_id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "Pending");
+    assert_eq!(end - start, Duration::minutes(30));
+    assert_eq!(created_by, Some(clinic.patient.user_id));
+    let actor: Option<uuid::Uuid> =
+        sqlx::query_scalar("select user_id from audit_logs where table_name = 'appointments' and record_id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(actor, Some(clinic.patient.user_id));
+
+    let titles: Vec<(uuid::Uuid, String)> =
+        sqlx::query_as("select user_id, title from notifications order by title").fetch_all(&pool).await.unwrap();
+    assert!(titles.contains(&(clinic.patient.user_id, "Appointment requested".into())), "{titles:?}");
+    assert!(titles.contains(&(clinic.specialist.user_id, "New booking request".into())), "{titles:?}");
+    assert!(titles.contains(&(clinic.family.user_id, "Appointment requested".into())), "family follows: {titles:?}");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn taken_off_grid_and_closed_times_are_refused_clearly(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    open_every_day(&pool, &clinic).await;
+    let monday = future_monday();
+    let mut patient = signed_in(&pool, clinic.patient.email).await;
+    assert_eq!(book(&mut patient, &clinic, madrid(monday, 10, 0), "Initial consultation").await.status, 200);
+
+    let taken = book(&mut patient, &clinic, madrid(monday, 10, 30), "Follow-up").await;
+    assert_eq!(taken.status, 409);
+    assert_eq!(taken.json()["Conflict"], SLOT_TAKEN);
+    let off_grid = book(&mut patient, &clinic, madrid(monday, 11, 7), "Follow-up").await;
+    assert_eq!(off_grid.status, 400, "{}", off_grid.body);
+    let closed = book(&mut patient, &clinic, madrid(monday, 18, 0), "Follow-up").await;
+    assert_eq!(closed.status, 400);
+    assert!(closed.body.contains("outside the specialist's working hours"), "{}", closed.body);
+    let unknown_type = book(&mut patient, &clinic, madrid(monday, 12, 0), "Massage").await;
+    assert_eq!(unknown_type.status, 400);
+    let rows: i64 =
+        sqlx::query_scalar("select count(*) from appointments where start_datetime > now() + interval '7 days'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(rows, 1);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn one_hundred_simultaneous_bookings_of_one_slot_make_one_appointment(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    open_every_day(&pool, &clinic).await;
+    let start = madrid(future_monday(), 11, 0);
+    let patient = signed_in(&pool, clinic.patient.email).await;
+    let clinic = std::sync::Arc::new(clinic);
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let mut client = patient.clone();
+        let clinic = clinic.clone();
+        tasks.push(tokio::spawn(async move {
+            let began = Instant::now();
+            let response = book(&mut client, &clinic, start, "Follow-up").await;
+            (response.status.as_u16(), response.body, began.elapsed())
+        }));
+    }
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.unwrap());
+    }
+    let won = outcomes.iter().filter(|(status, _, _)| *status == 200).count();
+    let taken = outcomes.iter().filter(|(status, body, _)| *status == 409 && body.contains(SLOT_TAKEN)).count();
+    assert_eq!((won, taken), (1, 99), "{:?}", outcomes.iter().map(|o| o.0).collect::<Vec<_>>());
+    let rows: i64 = sqlx::query_scalar("select count(*) from appointments where start_datetime = $1")
+        .bind(start)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+
+    let mut latencies: Vec<StdDuration> = outcomes.iter().map(|o| o.2).collect();
+    latencies.sort();
+    println!(
+        "100 simultaneous bookings of one slot: p50 {:?}, p99 {:?}, max {:?}",
+        latencies[49], latencies[98], latencies[99]
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn patients_cancel_with_notice_and_staff_confirm_by_the_state_machine(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    open_every_day(&pool, &clinic).await;
+    let mut patient = signed_in(&pool, clinic.patient.email).await;
+    let booked = book(&mut patient, &clinic, madrid(future_monday(), 9, 0), "Follow-up").await;
+    let id = booked.json().as_str().unwrap().to_string();
+
+    let mut specialist = signed_in(&pool, clinic.specialist.email).await;
+    let confirm = specialist.call("appointments/set-status", &[("appointment_id", &id), ("status", "Confirmed")]).await;
+    assert_eq!(confirm.status, 200, "{}", confirm.body);
+    let early = specialist.call("appointments/set-status", &[("appointment_id", &id), ("status", "Completed")]).await;
+    assert_eq!(early.status, 409, "not before it starts");
+    let confirmed: i64 =
+        sqlx::query_scalar("select count(*) from notifications where user_id = $1 and title = 'Appointment confirmed'")
+            .bind(clinic.patient.user_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(confirmed, 1);
+
+    let mine = patient.call("appointments/mine", &[]).await.json();
+    let listed = mine.as_array().unwrap().iter().find(|a| a["appointment_id"] == id.as_str()).unwrap().clone();
+    assert_eq!(listed["status"], "Confirmed");
+    assert_eq!(listed["can_cancel"], true);
+    let cancel = patient.call("appointments/cancel", &[("appointment_id", &id), ("reason", "Travelling")]).await;
+    assert_eq!(cancel.status, 200, "{}", cancel.body);
+    let (status, reason): (String, Option<String>) =
+        sqlx::query_as("select status, cancellation_reason from appointments where appointment_id = $1::uuid")
+            .bind(&id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), reason.as_deref()), ("Canceled", Some("Travelling")));
+    let again = specialist.call("appointments/set-status", &[("appointment_id", &id), ("status", "Confirmed")]).await;
+    assert_eq!(again.status, 409, "nothing leaves Canceled");
+
+    // Tomorrow's appointment is inside the 24-hour notice: the patient must call instead.
+    let late = clinic.appointment_id.to_string();
+    let refused = patient.call("appointments/cancel", &[("appointment_id", &late), ("reason", "")]).await;
+    assert_eq!(refused.status, 409);
+    assert!(refused.body.contains("24 hours"), "{}", refused.body);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_staff_week_shows_only_the_specialists_own_appointments(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    let tomorrow = (Utc::now() + Duration::days(1)).with_timezone(&Madrid).date_naive();
+    let monday = tomorrow - Duration::days(tomorrow.weekday().num_days_from_monday().into());
+    let mut specialist = signed_in(&pool, clinic.specialist.email).await;
+    let week = specialist.call("calendar/week", &[("week_start", &monday.to_string())]).await;
+    assert_eq!(week.status, 200, "{}", week.body);
+    let appointments = week.json()["appointments"].as_array().unwrap().clone();
+    assert_eq!(appointments.len(), 1);
+    assert_eq!(appointments[0]["appointment_id"], clinic.appointment_id.to_string());
+    let other = clinic.specialist_id.to_string();
+    let mut someone_else = signed_in(&pool, clinic.other_specialist.email).await;
+    let peek =
+        someone_else.call("calendar/week", &[("week_start", &monday.to_string()), ("specialist_id", &other)]).await;
+    assert_eq!(peek.status, 404);
+    let mut admin = signed_in(&pool, clinic.admin.email).await;
+    let everyone = admin.call("calendar/week", &[("week_start", &monday.to_string())]).await.json();
+    assert_eq!(everyone["appointments"].as_array().unwrap().len(), 2);
+}
