@@ -24,6 +24,13 @@ echo "[test] Playwright (cargo leptos end-to-end)"
 # A port of its own, so a running `make run` does not get in the way.
 export LEPTOS_SITE_ADDR="127.0.0.1:${SYEI_E2E_PORT:-3100}"
 export SYEI_BASE_URL="http://$LEPTOS_SITE_ADDR"
+if curl -s -o /dev/null "$SYEI_BASE_URL/healthz"; then
+  echo "[test] something already listens on $LEPTOS_SITE_ADDR; stop it or set SYEI_E2E_PORT" >&2
+  exit 1
+fi
+# The suite signs in a few dozen times from one address; the per-address limit itself is
+# covered by server/tests/sessions_and_sign_in.rs.
+export SYEI_LOGIN_ATTEMPTS_PER_MINUTE=600
 DATABASE_URL="$e2e_url" cargo leptos end-to-end
 
 echo "[test] all green in $(( $(date +%s) - started )) s"

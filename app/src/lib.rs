@@ -25,6 +25,7 @@ use crate::components::auth::Auth;
 use crate::components::layout::{hydrated_signal, Header};
 use crate::pages::account::{AccountPage, ForcedPasswordPage};
 use crate::pages::admin_users::{AdminUsersPage, EditUserPage, NewUserPage};
+use crate::pages::availability::AvailabilityPage;
 use crate::pages::booking::BookingPage;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::homes::{AdminHome, FamilyHome, PatientHome, SpecialistHome};
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHome />
                         <Route ssr=SsrMode::Async path=path!("/book") view=BookingPage />
                         <Route ssr=SsrMode::Async path=path!("/calendar") view=CalendarPage />
+                        <Route ssr=SsrMode::Async path=path!("/availability") view=AvailabilityPage />
                         <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsPage />
                     </Routes>
                 </main>

@@ -28,6 +28,7 @@ enum Caller {
 use Caller::*;
 const EVERY_CALLER: [Caller; 8] =
     [Anonymous, Specialist, OtherSpecialist, Patient, OtherPatient, Family, OtherFamily, Admin];
+const EXCEPTION_ID: uuid::Uuid = uuid::Uuid::from_u128(0x5e1_0ff);
 const SIGNED_IN: &[Caller] = &[Specialist, OtherSpecialist, Patient, OtherPatient, Family, OtherFamily, Admin];
 
 fn email(clinic: &Clinic, caller: Caller) -> Option<&'static str> {
@@ -71,6 +72,11 @@ fn allowed(endpoint: &str) -> &'static [Caller] {
         "appointments/cancel" => &[Specialist, Patient, Admin],
         "appointments/set-status" => &[Specialist, Admin],
         "calendar/week" => &[Specialist, OtherSpecialist, Admin],
+        // The specialist's own hours, or an admin; never another specialist's.
+        "availability/get"
+        | "availability/save-week"
+        | "availability/add-exception"
+        | "availability/remove-exception" => &[Specialist, Admin],
         other => panic!("the authorization matrix does not cover {other}: add it here"),
     }
 }
@@ -117,6 +123,19 @@ async fn call(client: &mut Client, clinic: &Clinic, endpoint: &str) -> Response 
             client.call(endpoint, &[("appointment_id", &id), ("status", "Completed")]).await
         }
         "calendar/week" => client.call(endpoint, &[("week_start", "2030-01-07")]).await,
+        "availability/get" => client.call(endpoint, &[("specialist_id", &clinic.specialist_id.to_string())]).await,
+        "availability/save-week" => {
+            let blocks = json!([{ "day_of_week": 1, "start": "09:00", "end": "12:00" }]);
+            client.call_json(endpoint, json!({ "specialist_id": clinic.specialist_id, "blocks": blocks })).await
+        }
+        "availability/add-exception" => {
+            let id = clinic.specialist_id.to_string();
+            let args = [("specialist_id", id.as_str()), ("date", "2031-01-07"), ("day_off", "true"), ("start", ""), ("end", "")];
+            client.call(endpoint, &args).await
+        }
+        "availability/remove-exception" => {
+            client.call(endpoint, &[("availability_block_id", &EXCEPTION_ID.to_string())]).await
+        }
         "users/create" => {
             client
                 .call_json(
@@ -152,6 +171,18 @@ async fn check_endpoint(pool: PgPool, endpoint: &str) {
         if let Some(email) = email(&clinic, caller) {
             let login = client.login(email, PASSWORD).await;
             assert_eq!(login.status, 200, "{caller:?} signs in: {}", login.body);
+        }
+        if endpoint == "availability/remove-exception" {
+            // Each caller gets the exception to remove (an allowed one removes it).
+            sqlx::query(
+                "insert into availability_blocks (availability_block_id, specialist_id, day_of_week, exception_date, is_available)
+                 values ($1, $2, 1, '2031-01-06', false) on conflict do nothing",
+            )
+            .bind(EXCEPTION_ID)
+            .bind(clinic.specialist_id)
+            .execute(&pool)
+            .await
+            .unwrap();
         }
         let before = data_fingerprint(&pool).await;
         let response = call(&mut client, &clinic, endpoint).await;
@@ -209,6 +240,10 @@ matrix! {
     calendar_week => "calendar/week",
     notifications_list => "notifications/list",
     notifications_mark_read => "notifications/mark-read",
+    availability_get => "availability/get",
+    availability_save_week => "availability/save-week",
+    availability_add_exception => "availability/add-exception",
+    availability_remove_exception => "availability/remove-exception",
 }
 
 #[test]

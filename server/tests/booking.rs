@@ -251,3 +251,60 @@ async fn the_staff_week_shows_only_the_specialists_own_appointments(pool: PgPool
     let everyone = admin.call("calendar/week", &[("week_start", &monday.to_string())]).await.json();
     assert_eq!(everyone["appointments"].as_array().unwrap().len(), 2);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn specialists_edit_their_hours_and_bad_weeks_change_nothing(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    open_every_day(&pool, &clinic).await;
+    let mut specialist = signed_in(&pool, clinic.specialist.email).await;
+    let before: i64 = sqlx::query_scalar("select count(*) from availability_blocks").fetch_one(&pool).await.unwrap();
+
+    let overlapping = serde_json::json!({ "specialist_id": null, "blocks": [
+        { "day_of_week": 1, "start": "09:00", "end": "12:00" },
+        { "day_of_week": 1, "start": "11:00", "end": "14:00" },
+    ]});
+    let refused = specialist.call_json("availability/save-week", overlapping).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("overlaps another block on Monday"), "{}", refused.body);
+    let after: i64 = sqlx::query_scalar("select count(*) from availability_blocks").fetch_one(&pool).await.unwrap();
+    assert_eq!(after, before, "nothing changed");
+
+    let week = serde_json::json!({ "specialist_id": null, "blocks": [
+        { "day_of_week": 1, "start": "09:00", "end": "12:00" },
+        { "day_of_week": 3, "start": "15:00", "end": "18:30" },
+    ]});
+    assert_eq!(specialist.call_json("availability/save-week", week).await.status, 200);
+    let loaded = specialist.call("availability/get", &[]).await.json();
+    assert_eq!(loaded["weekly"].as_array().unwrap().len(), 2);
+    assert_eq!(loaded["weekly"][1]["end"], "18:30");
+
+    // A day off removes that Monday's slots.
+    let monday = future_monday();
+    let off = specialist
+        .call(
+            "availability/add-exception",
+            &[("date", &monday.to_string()), ("day_off", "true"), ("start", ""), ("end", "")],
+        )
+        .await;
+    assert_eq!(off.status, 200, "{}", off.body);
+    let specialist_id = clinic.specialist_id.to_string();
+    let slots = specialist
+        .call(
+            "scheduling/slots",
+            &[
+                ("specialist_id", &specialist_id),
+                ("appointment_type", "Follow-up"),
+                ("week_start", &monday.to_string()),
+            ],
+        )
+        .await
+        .json();
+    assert_eq!(slots["days"][0]["slots"].as_array().unwrap().len(), 0, "Monday is off");
+    assert!(!slots["days"][2]["slots"].as_array().unwrap().is_empty(), "Wednesday afternoon is open");
+    assert_eq!(slots["days"][1]["slots"].as_array().unwrap().len(), 0, "Tuesday is no longer a working day");
+
+    // Another specialist cannot touch these hours.
+    let mut other = signed_in(&pool, clinic.other_specialist.email).await;
+    let peek = other.call("availability/get", &[("specialist_id", &specialist_id)]).await;
+    assert_eq!(peek.status, 404);
+}

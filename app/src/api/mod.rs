@@ -9,6 +9,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod availability;
 pub mod home;
 pub mod patients;
 pub mod scheduling;
@@ -39,6 +40,7 @@ pub const API_PREFIX: &str = "/api";
 
 const ALL_ROLES: &[Role] = &Role::ALL;
 const ADMIN: &[Role] = &[Role::Admin];
+const STAFF: &[Role] = &[Role::Admin, Role::Specialist];
 
 const fn public(name: &'static str) -> Endpoint {
     Endpoint { name, access: Access::Public, allowed_before_password_change: true }
@@ -80,6 +82,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles("appointments/set-status", &[Role::Admin, Role::Specialist]),
     roles("calendar/week", &[Role::Admin, Role::Specialist]),
     public("notifications/list"),
+    roles("availability/get", STAFF),
+    roles("availability/save-week", STAFF),
+    roles("availability/add-exception", STAFF),
+    roles("availability/remove-exception", STAFF),
     roles("notifications/mark-read", ALL_ROLES),
 ];
 

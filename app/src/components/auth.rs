@@ -18,6 +18,8 @@ use crate::error::AppError;
 pub struct Auth {
     pub initial: Resource<Result<Option<SignedIn>, AppError>>,
     latest: RwSignal<Option<Option<SignedIn>>>,
+    /// Numbers the refreshes, so an older answer arriving late never overwrites a newer one.
+    asked: StoredValue<u64>,
     pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
 }
@@ -27,13 +29,13 @@ impl Auth {
         let login = ServerAction::<Login>::new();
         let logout = ServerAction::<Logout>::new();
         let initial = Resource::new(|| (), |_| get_current_user());
-        let auth = Auth { initial, latest: RwSignal::new(None), login, logout };
+        let auth = Auth { initial, latest: RwSignal::new(None), asked: StoredValue::new(0), login, logout };
         // After hydration (effects never run on the server, and the first run is the
         // hydration itself): ask again when the page or the sign-in changes, so a
         // deactivated account is noticed at the next click.
         let path = leptos_router::hooks::use_location().pathname;
-        Effect::new(move |previous: Option<(String, usize, usize)>| {
-            let current = (path.get(), login.version().get(), logout.version().get());
+        Effect::new(move |previous: Option<(String, usize)>| {
+            let current = (path.get(), logout.version().get());
             if previous.is_some_and(|p| p != current) {
                 auth.refresh();
             }
@@ -57,17 +59,23 @@ impl Auth {
 
     /// Fetches who is signed in again (in the browser).
     pub fn refresh(&self) {
-        let latest = self.latest;
+        let (latest, asked) = (self.latest, self.asked);
+        asked.update_value(|n| *n += 1);
+        let this_time = asked.get_value();
         leptos::task::spawn_local(async move {
             if let Ok(answer) = get_current_user().await {
-                latest.set(Some(answer));
+                if asked.get_value() == this_time {
+                    latest.set(Some(answer));
+                }
             }
         });
     }
 
     /// Takes a fresh sign-in's answer at once, before the refresh arrives.
     pub fn signed_in_as(&self, user: CurrentUser) {
+        self.asked.update_value(|n| *n += 1);
         self.latest.set(Some(Some(SignedIn { user, unread_notifications: 0 })));
+        self.refresh();
     }
 }
 

@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O, compiled for the server and the browser alike.
 
 pub mod appointment_status;
+pub mod availability;
 pub mod email;
 pub mod login_throttle;
 pub mod navigation;

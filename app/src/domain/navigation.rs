@@ -27,10 +27,15 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
     let mut items = vec![item("Our specialists", "/")];
     match role {
         None => {}
-        Some(Role::Admin) => {
-            items.extend([item("Dashboard", "/admin"), item("Users", "/admin/users"), item("Calendar", "/calendar")])
+        Some(Role::Admin) => items.extend([
+            item("Dashboard", "/admin"),
+            item("Users", "/admin/users"),
+            item("Calendar", "/calendar"),
+            item("Hours", "/availability"),
+        ]),
+        Some(Role::Specialist) => {
+            items.extend([item("Today", "/specialist"), item("Calendar", "/calendar"), item("Hours", "/availability")])
         }
-        Some(Role::Specialist) => items.extend([item("Today", "/specialist"), item("Calendar", "/calendar")]),
         Some(Role::Patient) => items.extend([item("My care", "/my-care"), item("Book", "/book")]),
         Some(Role::FamilyMember) => items.push(item("The person I help", "/family")),
     }

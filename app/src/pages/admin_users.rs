@@ -247,15 +247,18 @@ fn EditUser() -> impl IntoView {
     let update = ServerAction::<UpdateUser>::new();
     let set_active = ServerAction::<SetUserActive>::new();
     let reset = ServerAction::<ResetPassword>::new();
-    let detail = Resource::new(
-        move || (user_id(), update.version().get(), set_active.version().get()),
-        |(id, _, _)| async move {
-            match id {
-                Some(id) => get_user(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
+    let detail = Resource::new(user_id, |id| async move {
+        match id {
+            Some(id) => get_user(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    // Reload after a change that worked; after a refused one the form keeps what was typed.
+    Effect::new(move |_| {
+        if matches!(update.value().get(), Some(Ok(()))) || matches!(set_active.value().get(), Some(Ok(()))) {
+            detail.refetch();
+        }
+    });
     let update_result = Signal::derive(move || update.value().get());
     let active_result = Signal::derive(move || set_active.value().get());
     view! {

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin_users;
+pub mod availability;
 pub mod booking;
 pub mod calendar;
 pub mod home;

@@ -153,3 +153,32 @@ pub async fn appointment_rights(
         }
     }
 }
+
+/// Whose working hours the caller may manage: a specialist their own, an admin the one named.
+pub async fn specialist_to_manage(
+    pool: &PgPool,
+    user: &CurrentUser,
+    requested: Option<Uuid>,
+) -> Result<Uuid, AppError> {
+    let allowed = match user.role {
+        Role::Specialist => {
+            let own = sqlx::query_scalar!("select specialist_id from specialists where user_id = $1", user.user_id)
+                .fetch_optional(pool)
+                .await?;
+            own.filter(|own| requested.is_none_or(|r| r == *own))
+        }
+        Role::Admin => match requested {
+            Some(id) => {
+                sqlx::query_scalar!("select specialist_id from specialists where specialist_id = $1", id)
+                    .fetch_optional(pool)
+                    .await?
+            }
+            None => return Err(AppError::invalid("specialist_id", "Choose a specialist.")),
+        },
+        Role::Patient | Role::FamilyMember => None,
+    };
+    allowed.ok_or_else(|| {
+        tracing::warn!(user_id = %user.user_id, role = %user.role, "availability access denied");
+        AppError::NotFound
+    })
+}

@@ -1,6 +1,7 @@
 //! Queries, one module per table. SQL lives where it is used and is checked at compile time
 //! against the committed `.sqlx/` data.
 
+pub mod availability;
 pub mod home;
 pub mod patients;
 pub mod scheduling;
