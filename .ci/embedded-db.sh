@@ -12,10 +12,19 @@ set -euo pipefail
 
 project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 data_root="$project_dir/.data"
-pgdata="$data_root/postgres"
-socket_dir="$data_root/run"
-log_file="$data_root/log/postgres.log"
 password_file="$data_root/db-password"
+mkdir -p "$data_root"
+
+# As root the cluster runs as `postgres`, which must be able to reach its directory. When the
+# checkout sits under a private directory (e.g. /root), the cluster lives in a directory of its
+# own for this checkout instead, and .data/postgres is a link to it.
+cluster_root="$data_root"
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$data_root"; then
+  cluster_root="/var/lib/syei-embedded/$(printf '%s' "$project_dir" | sha1sum | cut -c1-12)"
+fi
+pgdata="$cluster_root/postgres"
+socket_dir="$cluster_root/run"
+log_file="$cluster_root/log/postgres.log"
 port="${SYEI_DB_PORT:-54329}"
 db_user="syei"
 db_name="${SYEI_DB_NAME:-syei}"
@@ -36,7 +45,8 @@ pg_bin() {
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
 as_cluster_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    # From /, since `postgres` may not be allowed into the current directory.
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
@@ -51,11 +61,9 @@ is_running() { [ -f "$pgdata/PG_VERSION" ] && as_cluster_owner "$(pg_bin)/pg_ctl
 create_cluster() {
   local bin; bin=$(pg_bin)
   say "creating a private PostgreSQL cluster in $pgdata (port $port, loopback only)"
-  mkdir -p "$data_root"
-  if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$data_root"; then
-    say "the 'postgres' user cannot reach $data_root (a parent directory is private)."
-    say "Move the checkout somewhere readable (e.g. /work or /srv), or set DATABASE_URL."
-    exit 1
+  if [ "$cluster_root" != "$data_root" ]; then
+    mkdir -p "$cluster_root" && chmod 755 "$(dirname "$cluster_root")" && chmod 711 "$cluster_root"
+    ln -sfn "$pgdata" "$data_root/postgres"
   fi
   umask 077
   head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32 >"$password_file"
