@@ -65,10 +65,14 @@ test("a patient cancels one of their appointments", async ({ page }) => {
   await page.goto("/book");
   await waitForHydration(page);
   const cancellable = page.getByTestId("my-appointments").getByRole("listitem").filter({ has: page.getByRole("button", { name: "Cancel" }) });
-  const first = cancellable.first();
-  const when = (await first.locator("p").first().textContent()) ?? "";
-  await first.getByRole("button", { name: "Cancel" }).click();
+  const when = (await cancellable.first().locator("p").first().textContent()) ?? "";
   const same = page.getByTestId("my-appointments").getByRole("listitem").filter({ hasText: when });
+  // One click only asks; "Keep it" changes nothing, "Yes, cancel" cancels.
+  await same.getByRole("button", { name: "Cancel" }).click();
+  await same.getByRole("button", { name: "Keep it" }).click();
+  await expect(same.getByTestId("appointment-status")).not.toHaveText("Canceled");
+  await same.getByRole("button", { name: "Cancel" }).click();
+  await same.getByRole("button", { name: "Yes, cancel" }).click();
   await expect(same.getByTestId("appointment-status")).toHaveText("Canceled");
   await expect(same.getByRole("button", { name: "Cancel" })).toHaveCount(0);
 });

@@ -72,3 +72,38 @@ pub fn ActionError<T: Clone + Send + Sync + 'static>(result: Signal<Option<Resul
         }}
     }
 }
+
+/// A button for something that cannot be undone (cancelling an appointment): the first click
+/// asks, and only "Yes" acts. One stray click or tap changes nothing.
+#[component]
+pub fn ConfirmButton(
+    /// The button's text, e.g. "Cancel".
+    label: &'static str,
+    /// The question shown after the first click.
+    question: &'static str,
+    /// The confirming button's text, e.g. "Yes, cancel".
+    confirm: &'static str,
+    #[prop(into)] on_confirm: Callback<()>,
+) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    move || {
+        if asking.get() {
+            view! {
+                <span class="flex flex-wrap items-center gap-2" role="group" aria-label=question>
+                    <span class="text-sm">{question}</span>
+                    <button class="rounded bg-red-700 px-2 py-1 text-sm text-white hover:bg-red-800"
+                        on:click=move |_| { asking.set(false); on_confirm.run(()); }>{confirm}</button>
+                    <button class="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100"
+                        on:click=move |_| asking.set(false)>"Keep it"</button>
+                </span>
+            }
+            .into_any()
+        } else {
+            view! {
+                <button class="rounded border border-red-700 px-2 py-1 text-sm text-red-800 hover:bg-red-50"
+                    on:click=move |_| asking.set(true)>{label}</button>
+            }
+            .into_any()
+        }
+    }
+}

@@ -12,6 +12,7 @@ use crate::api::scheduling::{
 };
 use crate::api::specialists::list_specialists;
 use crate::components::auth::RoleGate;
+use crate::components::form::ConfirmButton;
 use crate::domain::role::Role;
 use crate::error::AppError;
 
@@ -201,10 +202,8 @@ fn MyAppointments(list: Vec<PatientAppointment>, cancel: ServerAction<CancelAppo
                         <div class="flex items-center gap-3">
                             <span class="rounded-full bg-slate-100 px-3 py-1 text-sm" data-testid="appointment-status">{a.status}</span>
                             {a.can_cancel.then(|| view! {
-                                <button class="rounded border border-red-700 px-3 py-1 text-sm text-red-800 hover:bg-red-50"
-                                    on:click=move |_| { cancel.dispatch(CancelAppointment { appointment_id: id, reason: String::new() }); }>
-                                    "Cancel"
-                                </button>
+                                <ConfirmButton label="Cancel" question="Cancel this appointment?" confirm="Yes, cancel"
+                                    on_confirm=move |()| { cancel.dispatch(CancelAppointment { appointment_id: id, reason: String::new() }); } />
                             })}
                         </div>
                     </li>

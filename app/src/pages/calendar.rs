@@ -9,6 +9,7 @@ use uuid::Uuid;
 use crate::api::scheduling::{get_staff_week, CalendarAppointment, CancelAppointment, SetAppointmentStatus};
 use crate::api::specialists::list_specialists;
 use crate::components::auth::{use_auth, RoleGate};
+use crate::components::form::ConfirmButton;
 use crate::domain::role::Role;
 
 #[component]
@@ -130,10 +131,8 @@ fn AppointmentCard(
                     <button class="rounded border border-slate-400 px-2 py-1" on:click=change("NoShow")>"No-show"</button>
                 })}
                 {active.then(|| view! {
-                    <button class="rounded border border-red-700 px-2 py-1 text-red-800"
-                        on:click=move |_| { cancel.dispatch(CancelAppointment { appointment_id: id, reason: "Canceled by the clinic".into() }); }>
-                        "Cancel"
-                    </button>
+                    <ConfirmButton label="Cancel" question="Cancel it?" confirm="Yes, cancel"
+                        on_confirm=move |()| { cancel.dispatch(CancelAppointment { appointment_id: id, reason: "Canceled by the clinic".into() }); } />
                 })}
             </div>
         </li>
