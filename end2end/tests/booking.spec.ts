@@ -42,13 +42,17 @@ test("a patient books, the specialist confirms, the patient sees it confirmed an
   await specialist.goto("/calendar");
   await waitForHydration(specialist);
   for (let i = 0; i < 2; i++) {
-    const heading = await specialist.getByRole("heading", { name: /^Week of/ }).textContent();
-    await specialist.getByRole("button", { name: "Next week →" }).click();
-    await expect(specialist.getByRole("heading", { name: /^Week of/ })).not.toHaveText(heading ?? "");
+    const heading = await specialist.getByTestId("calendar-title").textContent();
+    await specialist.getByRole("button", { name: "Next →" }).click();
+    await expect(specialist.getByTestId("calendar-title")).not.toHaveText(heading ?? "");
   }
-  const card = specialist.getByTestId("staff-appointment").filter({ hasText: listed(slotLabel) }).filter({ hasText: "Ana García" });
+  // The appointment's accessible name carries its date and time; its text, the patient.
+  const card = specialist.locator(`[data-testid="staff-appointment"][aria-label*="${listed(slotLabel)}"]`).filter({ hasText: "Ana García" });
   await expect(card.getByTestId("staff-appointment-status")).toHaveText("Pending");
-  await card.getByRole("button", { name: "Confirm" }).click();
+  await card.click();
+  await expect(specialist.getByTestId("details-status")).toHaveText("Pending");
+  await specialist.getByRole("dialog").getByRole("button", { name: "Confirm", exact: true }).click();
+  await expect(specialist.getByTestId("calendar-announcement")).toHaveText("Status changed.");
   await expect(card.getByTestId("staff-appointment-status")).toHaveText("Confirmed");
 
   await page.reload();

@@ -182,6 +182,7 @@ async fn bench_database(pool: &PgPool) {
                     specialist,
                     "Follow-up",
                     Some(monday + Duration::days(7 * week)),
+                    None,
                     Utc::now(),
                 )
                 .await
@@ -255,8 +256,9 @@ async fn bench_database(pool: &PgPool) {
     let specialist = specialists[0];
     let monday = today + Duration::days(21);
     let monday = monday - Duration::days(monday.weekday().num_days_from_monday().into());
-    let week =
-        app::server::db::scheduling::week_slots(pool, specialist, "Follow-up", Some(monday), Utc::now()).await.unwrap();
+    let week = app::server::db::scheduling::week_slots(pool, specialist, "Follow-up", Some(monday), None, Utc::now())
+        .await
+        .unwrap();
     let slot = week.days.iter().flat_map(|d| d.slots.iter()).next().unwrap().start;
     let mut tasks = Vec::new();
     for _ in 0..100 {

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod cli;
 pub mod csrf;
+pub mod feeds;
 pub mod health;
 pub mod seed;
 
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/calendar/feed/{file}", get(feeds::calendar_feed))
         .leptos_routes_with_context(
             &state,
             routes,

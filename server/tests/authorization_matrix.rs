@@ -55,23 +55,24 @@ fn allowed(endpoint: &str) -> &'static [Caller] {
         "home/family" => &[Family, OtherFamily],
         // Record-level: only those related to the patient.
         "patients/get" => &[Specialist, Patient, Family, Admin],
-        "users/list"
-        | "users/get"
-        | "users/create"
-        | "users/update"
-        | "users/set-active"
-        | "users/reset-password"
-        | "users/patient-options" => &[Admin],
+        "users/list" | "users/get" | "users/create" | "users/update" | "users/set-active" | "users/reset-password" => {
+            &[Admin]
+        }
+        // Admins choose from every patient, a specialist from the patients they treat.
+        "users/patient-options" => &[Specialist, OtherSpecialist, Admin],
         // Anonymous callers get an empty list (the header asks on every page).
         "notifications/list" => &EVERY_CALLER,
         "scheduling/appointment-types" | "scheduling/slots" | "notifications/mark-read" => SIGNED_IN,
-        // Staff book for any patient; a patient for themself; this family member's grant
-        // does not include booking.
-        "appointments/book" => &[Specialist, OtherSpecialist, Patient, Admin],
+        // Staff book for any patient, a specialist only in their own calendar; a patient for
+        // themself; this family member's grant does not include booking.
+        "appointments/book" => &[Specialist, Patient, Admin],
         "appointments/mine" => &[Patient, OtherPatient, Family, OtherFamily],
-        "appointments/cancel" => &[Specialist, Patient, Admin],
+        "appointments/cancel" | "appointments/reschedule" => &[Specialist, Patient, Admin],
         "appointments/set-status" => &[Specialist, Admin],
-        "calendar/week" => &[Specialist, OtherSpecialist, Admin],
+        // A specialist sees their own calendar (the other specialist too: theirs).
+        "calendar/view" => &[Specialist, OtherSpecialist, Admin],
+        // Everyone with appointments of their own has a feed link.
+        "feeds/status" | "feeds/create" | "feeds/revoke" => &[Specialist, OtherSpecialist, Patient, OtherPatient],
         // The specialist's own hours, or an admin; never another specialist's.
         "availability/get"
         | "availability/save-week"
@@ -122,7 +123,11 @@ async fn call(client: &mut Client, clinic: &Clinic, endpoint: &str) -> Response 
             let id = clinic.appointment_id.to_string();
             client.call(endpoint, &[("appointment_id", &id), ("status", "Completed")]).await
         }
-        "calendar/week" => client.call(endpoint, &[("week_start", "2030-01-07")]).await,
+        "calendar/view" => client.call(endpoint, &[("view", "week"), ("anchor", "2030-01-07")]).await,
+        "appointments/reschedule" => {
+            let id = clinic.appointment_id.to_string();
+            client.call(endpoint, &[("appointment_id", &id), ("start", "2030-01-08T10:00:00Z")]).await
+        }
         "availability/get" => client.call(endpoint, &[("specialist_id", &clinic.specialist_id.to_string())]).await,
         "availability/save-week" => {
             let blocks = json!([{ "day_of_week": 1, "start": "09:00", "end": "12:00" }]);
@@ -237,7 +242,11 @@ matrix! {
     appointments_mine => "appointments/mine",
     appointments_cancel => "appointments/cancel",
     appointments_set_status => "appointments/set-status",
-    calendar_week => "calendar/week",
+    appointments_reschedule => "appointments/reschedule",
+    calendar_view => "calendar/view",
+    feeds_status => "feeds/status",
+    feeds_create => "feeds/create",
+    feeds_revoke => "feeds/revoke",
     notifications_list => "notifications/list",
     notifications_mark_read => "notifications/mark-read",
     availability_get => "availability/get",

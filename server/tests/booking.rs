@@ -7,56 +7,11 @@ mod common;
 use std::time::{Duration as StdDuration, Instant};
 
 use app::api::scheduling::SLOT_TAKEN;
-use app::server::state::AuthSettings;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use chrono_tz::Europe::Madrid;
-use common::clinic::{Clinic, PASSWORD};
-use common::http::{app_with, Client};
+use common::clinic::Clinic;
+use common::scheduling::{book, future_monday, madrid, open_every_day, signed_in};
 use sqlx::PgPool;
-
-/// The specialist works 09:00-17:00 every day (Madrid).
-async fn open_every_day(pool: &PgPool, clinic: &Clinic) {
-    for day in 1..=7i16 {
-        sqlx::query("insert into availability_blocks (specialist_id, day_of_week, start_time, end_time) values ($1, $2, '09:00', '17:00')")
-            .bind(clinic.specialist_id)
-            .bind(day)
-            .execute(pool)
-            .await
-            .unwrap();
-    }
-}
-
-/// A Monday well ahead, so notice rules never interfere.
-fn future_monday() -> NaiveDate {
-    let in_three_weeks = Utc::now().date_naive() + Duration::days(21);
-    in_three_weeks - Duration::days(in_three_weeks.weekday().num_days_from_monday().into())
-}
-
-fn madrid(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
-    Madrid.from_local_datetime(&date.and_hms_opt(hour, minute, 0).unwrap()).unwrap().with_timezone(&Utc)
-}
-
-fn router(pool: &PgPool) -> axum::Router {
-    app_with(pool.clone(), AuthSettings { login_attempts_per_minute: 10_000, ..AuthSettings::default() })
-}
-
-async fn signed_in(pool: &PgPool, email: &str) -> Client {
-    let mut client = Client::new(router(pool));
-    assert_eq!(client.login(email, PASSWORD).await.status, 200);
-    client
-}
-
-async fn book(client: &mut Client, clinic: &Clinic, start: DateTime<Utc>, kind: &str) -> common::http::Response {
-    let specialist = clinic.specialist_id.to_string();
-    let patient = clinic.patient_id.to_string();
-    let start = start.to_rfc3339();
-    client
-        .call(
-            "appointments/book",
-            &[("specialist_id", &specialist), ("appointment_type", kind), ("start", &start), ("patient_id", &patient)],
-        )
-        .await
-}
 
 #[sqlx::test(migrations = "../migrations")]
 async fn the_week_shows_free_slots_in_the_specialists_zone(pool: PgPool) {
@@ -211,7 +166,7 @@ async fn patients_cancel_with_notice_and_staff_confirm_by_the_state_machine(pool
     let mine = patient.call("appointments/mine", &[]).await.json();
     let listed = mine.as_array().unwrap().iter().find(|a| a["appointment_id"] == id.as_str()).unwrap().clone();
     assert_eq!(listed["status"], "Confirmed");
-    assert_eq!(listed["can_cancel"], true);
+    assert_eq!(listed["can_change"], true);
     let cancel = patient.call("appointments/cancel", &[("appointment_id", &id), ("reason", "Travelling")]).await;
     assert_eq!(cancel.status, 200, "{}", cancel.body);
     let (status, reason): (String, Option<String>) =
@@ -237,18 +192,19 @@ async fn the_staff_week_shows_only_the_specialists_own_appointments(pool: PgPool
     let tomorrow = (Utc::now() + Duration::days(1)).with_timezone(&Madrid).date_naive();
     let monday = tomorrow - Duration::days(tomorrow.weekday().num_days_from_monday().into());
     let mut specialist = signed_in(&pool, clinic.specialist.email).await;
-    let week = specialist.call("calendar/week", &[("week_start", &monday.to_string())]).await;
+    let week = specialist.call("calendar/view", &[("view", "week"), ("anchor", &monday.to_string())]).await;
     assert_eq!(week.status, 200, "{}", week.body);
     let appointments = week.json()["appointments"].as_array().unwrap().clone();
     assert_eq!(appointments.len(), 1);
     assert_eq!(appointments[0]["appointment_id"], clinic.appointment_id.to_string());
     let other = clinic.specialist_id.to_string();
     let mut someone_else = signed_in(&pool, clinic.other_specialist.email).await;
-    let peek =
-        someone_else.call("calendar/week", &[("week_start", &monday.to_string()), ("specialist_id", &other)]).await;
+    let peek = someone_else
+        .call("calendar/view", &[("view", "week"), ("anchor", &monday.to_string()), ("specialist_id", &other)])
+        .await;
     assert_eq!(peek.status, 404);
     let mut admin = signed_in(&pool, clinic.admin.email).await;
-    let everyone = admin.call("calendar/week", &[("week_start", &monday.to_string())]).await.json();
+    let everyone = admin.call("calendar/view", &[("view", "week"), ("anchor", &monday.to_string())]).await.json();
     assert_eq!(everyone["appointments"].as_array().unwrap().len(), 2);
 }
 

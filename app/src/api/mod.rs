@@ -10,6 +10,8 @@
 pub mod account;
 pub mod auth;
 pub mod availability;
+pub mod calendar;
+pub mod feeds;
 pub mod home;
 pub mod patients;
 pub mod scheduling;
@@ -41,6 +43,8 @@ pub const API_PREFIX: &str = "/api";
 const ALL_ROLES: &[Role] = &Role::ALL;
 const ADMIN: &[Role] = &[Role::Admin];
 const STAFF: &[Role] = &[Role::Admin, Role::Specialist];
+/// Who has a calendar feed of their own appointments.
+const FEED_OWNERS: &[Role] = &[Role::Specialist, Role::Patient];
 
 const fn public(name: &'static str) -> Endpoint {
     Endpoint { name, access: Access::Public, allowed_before_password_change: true }
@@ -73,20 +77,24 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles("users/update", ADMIN),
     roles("users/set-active", ADMIN),
     roles("users/reset-password", ADMIN),
-    roles("users/patient-options", ADMIN),
+    roles("users/patient-options", STAFF),
     roles("scheduling/appointment-types", ALL_ROLES),
     roles("scheduling/slots", ALL_ROLES),
     roles("appointments/book", ALL_ROLES),
     roles("appointments/mine", &[Role::Patient, Role::FamilyMember]),
     roles("appointments/cancel", ALL_ROLES),
+    roles("appointments/reschedule", ALL_ROLES),
     roles("appointments/set-status", &[Role::Admin, Role::Specialist]),
-    roles("calendar/week", &[Role::Admin, Role::Specialist]),
+    roles("calendar/view", STAFF),
     public("notifications/list"),
     roles("availability/get", STAFF),
     roles("availability/save-week", STAFF),
     roles("availability/add-exception", STAFF),
     roles("availability/remove-exception", STAFF),
     roles("notifications/mark-read", ALL_ROLES),
+    roles("feeds/status", FEED_OWNERS),
+    roles("feeds/create", FEED_OWNERS),
+    roles("feeds/revoke", FEED_OWNERS),
 ];
 
 pub fn endpoint(name: &str) -> Option<&'static Endpoint> {

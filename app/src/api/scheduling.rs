@@ -26,6 +26,15 @@ pub struct DaySlots {
     /// "Tue 1 Dec"
     pub label: String,
     pub slots: Vec<SlotView>,
+    /// The times that cannot be booked, and why ("12:00–13:00", "Booked").
+    pub closed: Vec<ClosedView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosedView {
+    pub start: DateTime<Utc>,
+    pub label: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,26 +54,13 @@ pub struct PatientAppointment {
     pub appointment_type: String,
     pub when: String,
     pub status: String,
-    pub can_cancel: bool,
-}
-
-/// An appointment in the staff calendar.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CalendarAppointment {
-    pub appointment_id: Uuid,
+    /// The patient (or a family member allowed to book) may still cancel or move it.
+    pub can_change: bool,
+    /// What rescheduling needs: whose calendar and which type.
+    pub specialist_id: Uuid,
+    pub start: DateTime<Utc>,
+    /// Its date in the specialist's zone (the week the booking calendar opens on to move it).
     pub date: NaiveDate,
-    pub when: String,
-    pub specialist_name: String,
-    pub patient_name: String,
-    pub appointment_type: String,
-    pub status: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaffWeek {
-    pub week_start: NaiveDate,
-    pub time_zone: String,
-    pub appointments: Vec<CalendarAppointment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,41 +93,84 @@ pub async fn appointment_types() -> Result<Vec<AppointmentType>, AppError> {
 
 /// Free starts of one specialist's week: the week of `week_start` (a date in their zone), or
 /// the current week when it is not given (so the browser's clock never decides "today").
+/// `moving` names an appointment being rescheduled, whose own time then counts as free.
 #[server(endpoint = "scheduling/slots")]
 pub async fn get_week_slots(
     specialist_id: Uuid,
     appointment_type: String,
     week_start: Option<NaiveDate>,
+    moving: Option<Uuid>,
 ) -> Result<WeekSlots, AppError> {
     crate::server::respond(async move {
-        crate::server::auth::require_user("scheduling/slots").await?;
+        let user = crate::server::auth::require_user("scheduling/slots").await?;
         let state = crate::server::state::app_state()?;
-        crate::server::db::scheduling::week_slots(&state.pool, specialist_id, &appointment_type, week_start, Utc::now())
-            .await
+        if let Some(appointment_id) = moving {
+            crate::server::policy::appointment_of_specialist(&state.pool, &user, appointment_id, specialist_id).await?;
+        }
+        crate::server::db::scheduling::week_slots(
+            &state.pool,
+            specialist_id,
+            &appointment_type,
+            week_start,
+            moving,
+            Utc::now(),
+        )
+        .await
     })
     .await
 }
 
 /// Books a free slot. A patient books for themself; a family member for the patient they help
-/// when the grant allows; staff for any patient (`patient_id`).
+/// when the grant allows; staff for any patient (`patient_id`), in their own calendar (admins:
+/// anyone's), and only staff may overbook, with a reason.
 #[server(endpoint = "appointments/book")]
 pub async fn book_appointment(
     specialist_id: Uuid,
     appointment_type: String,
     start: DateTime<Utc>,
     patient_id: Option<Uuid>,
+    overbook_reason: Option<String>,
 ) -> Result<Uuid, AppError> {
     crate::server::respond(async move {
         let user = crate::server::auth::require_user("appointments/book").await?;
         let state = crate::server::state::app_state()?;
         let patient_id = crate::server::policy::patient_for_booking(&state.pool, &user, patient_id).await?;
+        let as_staff = user.role.is_staff();
+        if as_staff {
+            crate::server::policy::specialist_to_manage(&state.pool, &user, Some(specialist_id)).await?;
+        }
         crate::server::db::scheduling::book(
             &state.pool,
             &user,
-            crate::server::db::scheduling::Booking { specialist_id, patient_id, appointment_type, start },
+            crate::server::db::scheduling::Booking {
+                specialist_id,
+                patient_id,
+                appointment_type,
+                start,
+                overbook_reason,
+            },
+            as_staff,
             Utc::now(),
         )
         .await
+    })
+    .await
+}
+
+/// Moves an appointment to another start, keeping its length. Patients (and family members
+/// allowed to book) move their own to an offered time up to the change notice; its specialist
+/// or an admin move it anywhere free, or, with a reason, overbook.
+#[server(endpoint = "appointments/reschedule")]
+pub async fn reschedule_appointment(
+    appointment_id: Uuid,
+    start: DateTime<Utc>,
+    overbook_reason: Option<String>,
+) -> Result<String, AppError> {
+    crate::server::respond(async move {
+        let user = crate::server::auth::require_user("appointments/reschedule").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::moves::reschedule(&state.pool, &user, appointment_id, start, overbook_reason, Utc::now())
+            .await
     })
     .await
 }
@@ -164,18 +203,6 @@ pub async fn set_appointment_status(appointment_id: Uuid, status: String) -> Res
         let state = crate::server::state::app_state()?;
         let status = status.parse().map_err(|_| AppError::invalid("status", "Choose a status."))?;
         crate::server::db::scheduling::set_status(&state.pool, &user, appointment_id, status, Utc::now()).await
-    })
-    .await
-}
-
-/// The staff week (of `week_start`, or the current one): a specialist's own, or for admins
-/// one specialist's or everyone's.
-#[server(endpoint = "calendar/week")]
-pub async fn get_staff_week(week_start: Option<NaiveDate>, specialist_id: Option<Uuid>) -> Result<StaffWeek, AppError> {
-    crate::server::respond(async move {
-        let user = crate::server::auth::require_user("calendar/week").await?;
-        let state = crate::server::state::app_state()?;
-        crate::server::db::scheduling::staff_week(&state.pool, &user, week_start, specialist_id).await
     })
     .await
 }

@@ -73,12 +73,14 @@ pub async fn get_user(user_id: Uuid) -> Result<UserDetail, AppError> {
     .await
 }
 
+/// Patients to choose from (linking a family member, booking on someone's behalf): admins see
+/// every active patient, a specialist the patients they treat.
 #[server(endpoint = "users/patient-options")]
 pub async fn patient_options() -> Result<Vec<PatientOption>, AppError> {
     crate::server::respond(async move {
-        crate::server::auth::require_user("users/patient-options").await?;
+        let user = crate::server::auth::require_user("users/patient-options").await?;
         let state = crate::server::state::app_state()?;
-        crate::server::db::users::patient_options(&state.pool).await
+        crate::server::db::users::patient_options(&state.pool, &user).await
     })
     .await
 }

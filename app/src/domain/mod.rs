@@ -2,7 +2,9 @@
 
 pub mod appointment_status;
 pub mod availability;
+pub mod calendar_layout;
 pub mod email;
+pub mod ical;
 pub mod login_throttle;
 pub mod navigation;
 pub mod password_policy;

@@ -23,6 +23,11 @@ impl Role {
         }
     }
 
+    /// The clinic's own people (they run calendars), as opposed to patients and their family.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Admin | Role::Specialist)
+    }
+
     /// How the role is named to people on screen.
     pub fn label(self) -> &'static str {
         match self {

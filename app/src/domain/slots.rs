@@ -251,6 +251,51 @@ pub fn explain(schedule: &Schedule, rules: &SlotRules, start: DateTime<Utc>) -> 
     Ok(())
 }
 
+/// One row of a day in the booking calendar: a free start, or a stretch that cannot be booked
+/// and why (shown on hover and tap, so nobody wonders why 11:00 is missing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlanEntry {
+    Free(DateTime<Utc>),
+    Closed { start: DateTime<Utc>, end: DateTime<Utc>, reason: Unbookable },
+}
+
+/// Every step of `date` from `open` to `close` (local wall times, the calendar's display
+/// range), free or closed with its reason; neighbouring closed steps with one reason merge.
+pub fn day_plan(
+    schedule: &Schedule,
+    rules: &SlotRules,
+    date: NaiveDate,
+    open: NaiveTime,
+    close: NaiveTime,
+) -> Vec<PlanEntry> {
+    let free: std::collections::BTreeSet<DateTime<Utc>> = free_slots(schedule, rules, date, date).into_iter().collect();
+    let step = rules.step.max(Duration::minutes(1));
+    let last_local = date.and_time(close);
+    let mut plan: Vec<PlanEntry> = Vec::new();
+    let mut local = date.and_time(open);
+    while local < last_local {
+        let cell_end = bound_instant(schedule.zone, (local + step).min(last_local));
+        if let Some(start) = first_instant(schedule.zone, local).filter(|start| *start < cell_end) {
+            if free.contains(&start) {
+                plan.push(PlanEntry::Free(start));
+            } else {
+                // A start inside the hours that still cannot be offered runs past closing time
+                // or into the next appointment's buffer: "outside working hours" is the honest
+                // short answer for the former, and the clash check already names the latter.
+                let reason = explain(schedule, rules, start).err().unwrap_or(Unbookable::OutsideWorkingHours);
+                match plan.last_mut() {
+                    Some(PlanEntry::Closed { end, reason: last, .. }) if *last == reason && *end == start => {
+                        *end = cell_end
+                    }
+                    _ => plan.push(PlanEntry::Closed { start, end: cell_end, reason }),
+                }
+            }
+        }
+        local += step;
+    }
+    plan
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -477,5 +522,69 @@ mod tests {
             let last = first + Duration::days(9);
             prop_assert_eq!(free_slots(&schedule, &rules, first, last), free_slots_naive(&schedule, &rules, first, last));
         }
+    }
+
+    #[test]
+    fn the_day_plan_explains_every_step_that_is_not_free() {
+        let day = date(2026, 12, 2);
+        let booked = Busy {
+            start: Madrid.with_ymd_and_hms(2026, 12, 2, 10, 0, 0).unwrap().with_timezone(&Utc),
+            end: Madrid.with_ymd_and_hms(2026, 12, 2, 11, 0, 0).unwrap().with_timezone(&Utc),
+        };
+        let schedule = Schedule {
+            zone: Madrid,
+            weekly: every_day(time(9, 0), time(12, 0)),
+            exceptions: vec![],
+            busy: vec![booked],
+        };
+        let plan = day_plan(&schedule, &rules(30), day, time(8, 0), time(13, 0));
+        let shown: Vec<String> = plan
+            .iter()
+            .map(|entry| match entry {
+                PlanEntry::Free(at) => at.with_timezone(&Madrid).format("%H:%M free").to_string(),
+                PlanEntry::Closed { start, end, reason } => format!(
+                    "{}-{} {reason}",
+                    start.with_timezone(&Madrid).format("%H:%M"),
+                    end.with_timezone(&Madrid).format("%H:%M")
+                ),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                "08:00-09:00 outside working hours",
+                "09:00 free",
+                "09:30 free",
+                "10:00-11:00 booked",
+                "11:00 free",
+                "11:30 free",
+                "12:00-13:00 outside working hours",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_day_off_is_one_closed_stretch() {
+        let day = date(2026, 12, 2);
+        let schedule = Schedule {
+            zone: Madrid,
+            weekly: every_day(time(9, 0), time(12, 0)),
+            exceptions: vec![Exception::DayOff(day)],
+            busy: vec![],
+        };
+        let plan = day_plan(&schedule, &rules(30), day, time(9, 0), time(12, 0));
+        assert_eq!(plan.len(), 1);
+        assert!(matches!(plan[0], PlanEntry::Closed { reason: Unbookable::DayOff, .. }));
+    }
+
+    #[test]
+    fn the_day_plan_skips_the_missing_hour_in_spring() {
+        let day = date(2026, 3, 29);
+        let schedule =
+            Schedule { zone: Madrid, weekly: every_day(time(1, 0), time(4, 0)), exceptions: vec![], busy: vec![] };
+        let plan = day_plan(&schedule, &rules(30), day, time(1, 0), time(4, 0));
+        let free = plan.iter().filter(|e| matches!(e, PlanEntry::Free(_))).count();
+        assert_eq!(free, 4);
+        assert_eq!(plan.len(), 4);
     }
 }

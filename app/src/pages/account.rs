@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::account::{my_profile, ChangePassword, SignOutEverywhere};
+use crate::api::feeds::{feed_status, CreateFeed, FeedLink, RevokeFeed};
 use crate::components::auth::{use_auth, RoleGate};
 use crate::components::form::{field_error, ActionError};
 use crate::components::layout::MessagePanel;
@@ -22,11 +23,23 @@ pub fn AccountPage() -> impl IntoView {
 
 #[component]
 fn AccountDetails() -> impl IntoView {
+    let auth = use_auth();
     let profile = Resource::new(|| (), |_| my_profile());
+    // Awaited in the same suspense as the profile (sibling suspenses break hydration).
+    let feed = Resource::new(
+        move || auth.user().map(|u| u.role),
+        |role| async move {
+            match role {
+                Some(Role::Specialist | Role::Patient) => feed_status().await.map(Some),
+                _ => Ok(None),
+            }
+        },
+    );
     view! {
         <h1 class="text-3xl font-semibold">"My account"</h1>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
+                let feed = feed.await?;
                 profile.await.map(|p| view! {
                     <dl class="mt-6 grid max-w-xl grid-cols-3 gap-2 rounded-lg border border-slate-200 bg-white p-6" data-testid="account-profile">
                         <dt class="text-slate-600">"Name"</dt><dd class="col-span-2">{p.user.display_name()}</dd>
@@ -37,9 +50,62 @@ fn AccountDetails() -> impl IntoView {
                             <dt class="text-slate-600">{label}</dt><dd class="col-span-2">{value}</dd>
                         }).collect_view()}
                     </dl>
+                    {feed.map(|status| view! { <CalendarFeed status /> })}
                 })
             })}
         </Transition>
+    }
+}
+
+/// The private calendar link: made (shown once, to copy), replaced, or revoked.
+#[component]
+fn CalendarFeed(status: FeedLink) -> impl IntoView {
+    let create = ServerAction::<CreateFeed>::new();
+    let revoke = ServerAction::<RevokeFeed>::new();
+    let live_since = RwSignal::new(status.active_since);
+    let link = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(path)) = create.value().get() {
+            let origin = window().location().origin().unwrap_or_default();
+            link.set(Some(format!("{origin}{path}")));
+            live_since.set(Some("today".into()));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = revoke.value().get() {
+            link.set(None);
+            live_since.set(None);
+        }
+    });
+    view! {
+        <section class="mt-8 max-w-xl rounded-lg border border-slate-200 bg-white p-6" data-testid="calendar-feed">
+            <h2 class="text-xl font-semibold">"Calendar feed"</h2>
+            <p class="mt-2 text-sm text-slate-700">
+                "Subscribe to your appointments in Google Calendar, Apple Calendar or Outlook with a private link. "
+                "Anyone with the link sees your appointments, so keep it to yourself; revoke it if it leaks."
+            </p>
+            <p class="mt-3 text-sm" data-testid="feed-state">
+                {move || match live_since.get() {
+                    Some(since) => format!("A private link is active (made {since})."),
+                    None => "You have no calendar link.".to_string(),
+                }}
+            </p>
+            {move || link.get().map(|url| view! {
+                <label class="mt-3 flex flex-col gap-1 text-sm font-medium">"Your private link (shown only now: copy it into your calendar app)"
+                    <input class="rounded border border-slate-300 px-3 py-2 font-mono text-xs" readonly data-testid="feed-url" prop:value=url />
+                </label>
+            })}
+            <ActionError result=Signal::derive(move || create.value().get()) />
+            <div class="mt-4 flex flex-wrap gap-3">
+                <button class="rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60" disabled=move || create.pending().get()
+                    on:click=move |_| { create.dispatch(CreateFeed {}); }>
+                    {move || if live_since.get().is_some() { "Make a new link (the old one stops working)" } else { "Make a private link" }}
+                </button>
+                <Show when=move || live_since.get().is_some()>
+                    <button class="rounded border border-red-700 px-4 py-2 text-red-800" on:click=move |_| { revoke.dispatch(RevokeFeed {}); }>"Revoke the link"</button>
+                </Show>
+            </div>
+        </section>
     }
 }
 

@@ -7,8 +7,8 @@ use leptos_meta::Title;
 use uuid::Uuid;
 
 use crate::api::scheduling::{
-    appointment_types, get_week_slots, my_appointments, BookAppointment, CancelAppointment, PatientAppointment,
-    SlotView, WeekSlots,
+    appointment_types, get_week_slots, my_appointments, BookAppointment, CancelAppointment, ClosedView,
+    PatientAppointment, RescheduleAppointment, SlotView, WeekSlots,
 };
 use crate::api::specialists::list_specialists;
 use crate::components::auth::RoleGate;
@@ -43,17 +43,46 @@ fn Booking() -> impl IntoView {
     let pick = RwSignal::new(None::<Pick>);
     let book = ServerAction::<BookAppointment>::new();
     let cancel = ServerAction::<CancelAppointment>::new();
+    let reschedule = ServerAction::<RescheduleAppointment>::new();
+    // The appointment being moved, while the patient picks its new time.
+    let rescheduling = RwSignal::new(None::<PatientAppointment>);
 
     let slots = Resource::new(
-        move || (specialist.get(), kind.get(), week_start.get(), book.version().get(), cancel.version().get()),
-        |(specialist, kind, week, _, _)| async move {
+        move || {
+            let moving = rescheduling.with(|r| r.as_ref().map(|a| a.appointment_id));
+            (
+                specialist.get(),
+                kind.get(),
+                week_start.get(),
+                moving,
+                book.version().get(),
+                cancel.version().get(),
+                reschedule.version().get(),
+            )
+        },
+        |(specialist, kind, week, moving, _, _, _)| async move {
             match specialist {
-                Some(id) if !kind.is_empty() => get_week_slots(id, kind, week).await.map(Some),
+                Some(id) if !kind.is_empty() => get_week_slots(id, kind, week, moving).await.map(Some),
                 _ => Ok(None),
             }
         },
     );
-    let mine = Resource::new(move || (book.version().get(), cancel.version().get()), |_| my_appointments());
+    let mine = Resource::new(
+        move || (book.version().get(), cancel.version().get(), reschedule.version().get()),
+        |_| my_appointments(),
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = reschedule.value().get() {
+            rescheduling.set(None);
+            pick.set(None);
+        }
+    });
+    let start_rescheduling = move |appointment: PatientAppointment| {
+        specialist.set(Some(appointment.specialist_id));
+        kind.set(appointment.appointment_type.clone());
+        week_start.set(Some(appointment.date));
+        rescheduling.set(Some(appointment));
+    };
     // Once the types are known, preselect the first, so the calendar shows at once.
     Effect::new(move |_| {
         if kind.with(String::is_empty) {
@@ -75,6 +104,19 @@ fn Booking() -> impl IntoView {
     view! {
         <h1 class="text-3xl font-semibold">"Book an appointment"</h1>
         <BookingMessage result=Signal::derive(move || book.value().get()) />
+        <div aria-live="polite">
+            {move || match reschedule.value().get() {
+                Some(Ok(when)) => Some(view! { <p class="mt-4 rounded bg-green-50 p-3 text-green-800" role="status" data-testid="reschedule-result">{format!("Moved to {when}. The clinic will confirm the new time.")}</p> }.into_any()),
+                Some(Err(error)) => Some(view! { <p class="mt-4 rounded bg-amber-50 p-3 text-amber-900" role="alert" data-testid="reschedule-result">{error.to_string()}</p> }.into_any()),
+                None => None,
+            }}
+        </div>
+        {move || rescheduling.get().map(|a| view! {
+            <div class="mt-4 flex flex-wrap items-center justify-between gap-3 rounded border border-teal-600 bg-teal-50 p-3" data-testid="rescheduling-banner">
+                <p>{format!("Choose a new time for your {} ({}).", a.appointment_type, a.when)}</p>
+                <button class="rounded border border-slate-400 bg-white px-3 py-1" on:click=move |_| rescheduling.set(None)>"Stop rescheduling"</button>
+            </div>
+        })}
         <Transition fallback=|| view! { <p class="mt-6">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let specialists = specialists.await?;
@@ -108,26 +150,31 @@ fn Booking() -> impl IntoView {
                         Some(w) => view! { <WeekGrid week=w week_start pick /> }.into_any(),
                     }}
                     <h2 class="mt-10 text-xl font-semibold">"Your appointments"</h2>
-                    <MyAppointments list=mine cancel />
+                    <MyAppointments list=mine cancel on_reschedule=Callback::new(start_rescheduling) />
                 })
             })}
         </Transition>
 
         {move || pick.get().map(|p| {
             let start = p.slot.start;
+            let moving = rescheduling.with_untracked(|r| r.as_ref().map(|a| a.appointment_id));
             view! {
                 <div class="fixed inset-0 z-10 flex items-center justify-center bg-slate-900/40 p-4">
                     <section role="dialog" aria-modal="true" aria-labelledby="confirm-title" class="w-full max-w-md rounded-lg bg-white p-6 shadow-lg">
-                        <h2 id="confirm-title" class="text-xl font-semibold">"Confirm your booking"</h2>
+                        <h2 id="confirm-title" class="text-xl font-semibold">
+                            {if moving.is_some() { "Move your appointment" } else { "Confirm your booking" }}
+                        </h2>
                         <p class="mt-3" data-testid="confirm-summary">{format!("{} on {} at {}", kind.get_untracked(), p.day, p.slot.label)}</p>
                         <div class="mt-6 flex gap-3">
                             <button class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
-                                disabled=move || book.pending().get()
+                                disabled=move || book.pending().get() || reschedule.pending().get()
                                 on:click=move |_| {
-                                    if let Some(id) = specialist.get_untracked() {
-                                        book.dispatch(BookAppointment { specialist_id: id, appointment_type: kind.get_untracked(), start, patient_id: None });
+                                    if let Some(appointment_id) = moving {
+                                        reschedule.dispatch(RescheduleAppointment { appointment_id, start, overbook_reason: None });
+                                    } else if let Some(id) = specialist.get_untracked() {
+                                        book.dispatch(BookAppointment { specialist_id: id, appointment_type: kind.get_untracked(), start, patient_id: None, overbook_reason: None });
                                     }
-                                }>"Confirm booking"</button>
+                                }>{if moving.is_some() { "Move it here" } else { "Confirm booking" }}</button>
                             <button class="rounded border border-slate-300 px-4 py-2" on:click=move |_| pick.set(None)>"Back"</button>
                         </div>
                     </section>
@@ -164,17 +211,26 @@ fn WeekGrid(week: WeekSlots, week_start: RwSignal<Option<NaiveDate>>, pick: RwSi
                     <section class="rounded-lg border border-slate-200 bg-white p-2" aria-label=day.label.clone()>
                         <h3 class="mb-2 text-center text-sm font-semibold">{day.label.clone()}</h3>
                         <ul class="flex flex-wrap gap-1 md:flex-col">
-                            {day.slots.into_iter().map(|slot| {
-                                let label = format!("Book {} at {}", day_label, slot.label);
-                                let chosen = Pick { slot: slot.clone(), day: day_label.clone() };
-                                view! {
-                                    <li>
-                                        <button class="min-h-8 w-full rounded border border-teal-700 px-2 py-1 text-sm text-teal-800 hover:bg-teal-50 focus:outline-2 focus:outline-teal-700"
-                                            aria-label=label on:click=move |_| pick.set(Some(chosen.clone()))>
-                                            {slot.label.clone()}
-                                        </button>
-                                    </li>
+                            {day_rows(day.slots, day.closed).into_iter().map(|row| match row {
+                                DayRow::Free(slot) => {
+                                    let label = format!("Book {} at {}", day_label, slot.label);
+                                    let chosen = Pick { slot: slot.clone(), day: day_label.clone() };
+                                    view! {
+                                        <li>
+                                            <button class="min-h-8 w-full rounded border border-teal-700 px-2 py-1 text-sm text-teal-800 hover:bg-teal-50 focus:outline-2 focus:outline-teal-700"
+                                                aria-label=label on:click=move |_| pick.set(Some(chosen.clone()))>
+                                                {slot.label.clone()}
+                                            </button>
+                                        </li>
+                                    }.into_any()
                                 }
+                                // Not bookable: the reason is on screen (tap) and in the title (hover).
+                                DayRow::Closed(closed) => view! {
+                                    <li class="w-full rounded bg-slate-100 px-2 py-1 text-xs text-slate-600" data-testid="closed-time"
+                                        title=format!("{}: {}", closed.label, closed.reason)>
+                                        <span class="font-medium">{closed.label.clone()}</span>" "{closed.reason.clone()}
+                                    </li>
+                                }.into_any(),
                             }).collect_view()}
                         </ul>
                     </section>
@@ -184,8 +240,28 @@ fn WeekGrid(week: WeekSlots, week_start: RwSignal<Option<NaiveDate>>, pick: RwSi
     }
 }
 
+/// A day's free times and closed stretches, in time order.
+enum DayRow {
+    Free(SlotView),
+    Closed(ClosedView),
+}
+
+fn day_rows(slots: Vec<SlotView>, closed: Vec<ClosedView>) -> Vec<DayRow> {
+    let mut rows: Vec<(chrono::DateTime<chrono::Utc>, DayRow)> = slots
+        .into_iter()
+        .map(|s| (s.start, DayRow::Free(s)))
+        .chain(closed.into_iter().map(|c| (c.start, DayRow::Closed(c))))
+        .collect();
+    rows.sort_by_key(|(start, _)| *start);
+    rows.into_iter().map(|(_, row)| row).collect()
+}
+
 #[component]
-fn MyAppointments(list: Vec<PatientAppointment>, cancel: ServerAction<CancelAppointment>) -> impl IntoView {
+fn MyAppointments(
+    list: Vec<PatientAppointment>,
+    cancel: ServerAction<CancelAppointment>,
+    on_reschedule: Callback<PatientAppointment>,
+) -> impl IntoView {
     if list.is_empty() {
         return view! { <p class="mt-3 text-slate-700">"No appointments yet."</p> }.into_any();
     }
@@ -193,6 +269,7 @@ fn MyAppointments(list: Vec<PatientAppointment>, cancel: ServerAction<CancelAppo
         <ul class="mt-3 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" data-testid="my-appointments">
             {list.into_iter().map(|a| {
                 let id = a.appointment_id;
+                let again = a.clone();
                 view! {
                     <li class="flex flex-wrap items-center justify-between gap-2 p-4">
                         <div>
@@ -201,7 +278,9 @@ fn MyAppointments(list: Vec<PatientAppointment>, cancel: ServerAction<CancelAppo
                         </div>
                         <div class="flex items-center gap-3">
                             <span class="rounded-full bg-slate-100 px-3 py-1 text-sm" data-testid="appointment-status">{a.status}</span>
-                            {a.can_cancel.then(|| view! {
+                            {a.can_change.then(|| view! {
+                                <button class="rounded border border-slate-400 px-2 py-1 text-sm hover:bg-slate-100"
+                                    on:click=move |_| on_reschedule.run(again.clone())>"Reschedule"</button>
                                 <ConfirmButton label="Cancel" question="Cancel this appointment?" confirm="Yes, cancel"
                                     on_confirm=move |()| { cancel.dispatch(CancelAppointment { appointment_id: id, reason: String::new() }); } />
                             })}

@@ -154,6 +154,29 @@ pub async fn appointment_rights(
     }
 }
 
+/// An appointment the caller may change, in `specialist_id`'s calendar (for showing the free
+/// times it could move to).
+pub async fn appointment_of_specialist(
+    pool: &PgPool,
+    user: &CurrentUser,
+    appointment_id: Uuid,
+    specialist_id: Uuid,
+) -> Result<AppointmentRights, AppError> {
+    let rights = appointment_rights(pool, user, appointment_id).await?;
+    let same = sqlx::query_scalar!(
+        r#"select exists (select 1 from appointments where appointment_id = $1 and specialist_id = $2) as "same!""#,
+        appointment_id,
+        specialist_id
+    )
+    .fetch_one(pool)
+    .await?;
+    if same {
+        Ok(rights)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// Whose working hours the caller may manage: a specialist their own, an admin the one named.
 pub async fn specialist_to_manage(
     pool: &PgPool,

@@ -109,6 +109,7 @@ pub async fn data_fingerprint(pool: &PgPool) -> String {
         "educational_materials",
         "patient_material_assignments",
         "notifications",
+        "calendar_feeds",
     ] {
         let digest: Option<String> =
             sqlx::query_scalar(&format!("select md5(string_agg(t::text, '|' order by t::text)) from {table} t"))

@@ -3,6 +3,7 @@
 
 pub mod clinic;
 pub mod http;
+pub mod scheduling;
 
 use chrono::{DateTime, TimeZone, Utc};
 use sqlx::{PgConnection, PgPool};

@@ -2,8 +2,11 @@
 //! against the committed `.sqlx/` data.
 
 pub mod availability;
+pub mod feeds;
 pub mod home;
+pub mod moves;
 pub mod patients;
 pub mod scheduling;
 pub mod specialists;
+pub mod staff_calendar;
 pub mod users;

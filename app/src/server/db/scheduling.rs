@@ -9,12 +9,14 @@ use uuid::Uuid;
 use super::home::when_label;
 use crate::api::auth::CurrentUser;
 use crate::api::scheduling::{
-    AppointmentType, CalendarAppointment, DaySlots, NotificationItem, Notifications, PatientAppointment, SlotView,
-    StaffWeek, WeekSlots, SLOT_TAKEN,
+    AppointmentType, ClosedView, DaySlots, NotificationItem, Notifications, PatientAppointment, SlotView, WeekSlots,
+    SLOT_TAKEN,
 };
 use crate::domain::appointment_status::AppointmentStatus;
 use crate::domain::role::Role;
-use crate::domain::slots::{explain, free_slots, Busy, Exception, Schedule, SlotRules, Unbookable, WeeklyBlock};
+use crate::domain::slots::{
+    day_plan, explain, free_slots, windows_on, Busy, Exception, PlanEntry, Schedule, SlotRules, Unbookable, WeeklyBlock,
+};
 use crate::error::AppError;
 use crate::server::audit::begin_as;
 use crate::server::policy::appointment_rights;
@@ -53,7 +55,7 @@ pub async fn appointment_types(pool: &PgPool) -> Result<Vec<AppointmentType>, Ap
     Ok(types)
 }
 
-async fn duration_of(conn: &mut PgConnection, appointment_type: &str) -> Result<Duration, AppError> {
+pub(super) async fn duration_of(conn: &mut PgConnection, appointment_type: &str) -> Result<Duration, AppError> {
     let minutes = sqlx::query_scalar!(
         "select duration_minutes from appointment_types where name = $1 and is_active",
         appointment_type
@@ -64,12 +66,14 @@ async fn duration_of(conn: &mut PgConnection, appointment_type: &str) -> Result<
     Ok(Duration::minutes(minutes.into()))
 }
 
-/// A specialist's schedule around `from..=to` (local dates), and their name.
-async fn load_schedule(
+/// A specialist's schedule around `from..=to` (local dates), and their name. `moving` leaves
+/// one appointment out of the busy times, so it can move to a time that overlaps its own.
+pub(super) async fn load_schedule(
     conn: &mut PgConnection,
     specialist_id: Uuid,
     from: NaiveDate,
     to: NaiveDate,
+    moving: Option<Uuid>,
 ) -> Result<(Schedule, String, String), AppError> {
     let specialist = sqlx::query!(
         r#"select s.time_zone, u.first_name || ' ' || u.last_name as "name!"
@@ -113,17 +117,19 @@ async fn load_schedule(
         Busy,
         r#"select start_datetime as start, end_datetime as end from appointments
            where specialist_id = $1 and status in ('Pending', 'Confirmed')
-             and start_datetime < $3 and end_datetime > $2"#,
+             and start_datetime < $3 and end_datetime > $2
+             and ($4::uuid is null or appointment_id <> $4)"#,
         specialist_id,
         range_start,
-        range_end
+        range_end,
+        moving
     )
     .fetch_all(&mut *conn)
     .await?;
     Ok((Schedule { zone, weekly, exceptions, busy }, specialist.time_zone, specialist.name))
 }
 
-fn rules(settings: &ClinicSettings, duration: Duration, now: DateTime<Utc>) -> SlotRules {
+pub(super) fn rules(settings: &ClinicSettings, duration: Duration, now: DateTime<Utc>) -> SlotRules {
     SlotRules { duration, step: settings.step, buffer: settings.buffer, now, minimum_notice: settings.minimum_notice }
 }
 
@@ -138,6 +144,7 @@ pub async fn week_slots(
     specialist_id: Uuid,
     appointment_type: &str,
     week_start: Option<NaiveDate>,
+    moving: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<WeekSlots, AppError> {
     let mut conn = pool.acquire().await?;
@@ -149,23 +156,56 @@ pub async fn week_slots(
         .ok_or(AppError::NotFound)?;
     let week_start = monday_of(week_start, zone_name.parse().map_err(AppError::internal)?, now);
     let week_end = week_start + Duration::days(6);
-    let (schedule, time_zone, specialist_name) = load_schedule(&mut conn, specialist_id, week_start, week_end).await?;
-    let slots = free_slots(&schedule, &rules(&settings, duration, now), week_start, week_end);
+    let (schedule, time_zone, specialist_name) =
+        load_schedule(&mut conn, specialist_id, week_start, week_end, moving).await?;
+    let rules = rules(&settings, duration, now);
+    let (open, close) = display_hours(&schedule, week_start, week_end);
     let days = (0..7)
         .map(|offset| {
             let date = week_start + Duration::days(offset);
-            DaySlots {
-                date,
-                label: date.format("%a %-d %b").to_string(),
-                slots: slots
-                    .iter()
-                    .filter(|s| s.with_timezone(&schedule.zone).date_naive() == date)
-                    .map(|s| SlotView { start: *s, label: s.with_timezone(&schedule.zone).format("%H:%M").to_string() })
-                    .collect(),
+            let label = |at: DateTime<Utc>| at.with_timezone(&schedule.zone).format("%H:%M").to_string();
+            let mut slots = Vec::new();
+            let mut closed = Vec::new();
+            for entry in day_plan(&schedule, &rules, date, open, close) {
+                match entry {
+                    PlanEntry::Free(start) => slots.push(SlotView { start, label: label(start) }),
+                    PlanEntry::Closed { start, end, reason } => closed.push(ClosedView {
+                        start,
+                        label: format!("{}–{}", label(start), label(end)),
+                        reason: reason_text(reason).to_string(),
+                    }),
+                }
             }
+            DaySlots { date, label: date.format("%a %-d %b").to_string(), slots, closed }
         })
         .collect();
     Ok(WeekSlots { specialist_name, time_zone, week_start, days })
+}
+
+/// The wall-clock hours a week's calendar spans: its earliest opening to its latest closing.
+fn display_hours(schedule: &Schedule, from: NaiveDate, to: NaiveDate) -> (NaiveTime, NaiveTime) {
+    let windows: Vec<(NaiveTime, NaiveTime)> =
+        from.iter_days().take_while(|d| *d <= to).flat_map(|d| windows_on(schedule, d)).collect();
+    let open = windows.iter().map(|w| w.0).min();
+    let close = windows.iter().map(|w| w.1).max();
+    match (open, close) {
+        (Some(open), Some(close)) => (open, close),
+        _ => (
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
+            NaiveTime::from_hms_opt(17, 0, 0).unwrap_or(NaiveTime::MIN),
+        ),
+    }
+}
+
+/// The calendar's explanation of a time that cannot be booked.
+pub fn reason_text(reason: Unbookable) -> &'static str {
+    match reason {
+        Unbookable::InThePast => "Past",
+        Unbookable::TooSoon => "Too soon to book online",
+        Unbookable::DayOff => "Day off",
+        Unbookable::OutsideWorkingHours => "Outside working hours",
+        Unbookable::Booked => "Booked",
+    }
 }
 
 pub struct Booking {
@@ -173,9 +213,23 @@ pub struct Booking {
     pub patient_id: Uuid,
     pub appointment_type: String,
     pub start: DateTime<Utc>,
+    /// Staff only: book although the time is not free, for this reason (audited on the row).
+    pub overbook_reason: Option<String>,
 }
 
-fn unbookable_message(reason: Unbookable) -> AppError {
+/// A trimmed overbooking reason, or a clear message.
+pub(super) fn overbook_reason(reason: Option<String>) -> Result<Option<String>, AppError> {
+    match reason.as_deref().map(str::trim) {
+        None => Ok(None),
+        Some("") => Err(AppError::invalid("overbook_reason", "Give a reason for booking outside the free times.")),
+        Some(text) if text.chars().count() > 500 => {
+            Err(AppError::invalid("overbook_reason", "Keep the reason under 500 characters."))
+        }
+        Some(text) => Ok(Some(text.to_string())),
+    }
+}
+
+pub(super) fn unbookable_message(reason: Unbookable) -> AppError {
     match reason {
         Unbookable::Booked => AppError::Conflict(SLOT_TAKEN.to_string()),
         Unbookable::InThePast => AppError::invalid("start", "That time has passed. Please choose another time."),
@@ -191,25 +245,48 @@ fn unbookable_message(reason: Unbookable) -> AppError {
 
 /// Books one of the offered times. The check below keeps to the slot grid and the rules; the
 /// database's exclusion constraint settles races: of two bookings of one time, one wins and
-/// the other gets the friendly "just taken" answer.
-pub async fn book(pool: &PgPool, user: &CurrentUser, booking: Booking, now: DateTime<Utc>) -> Result<Uuid, AppError> {
+/// the other gets the friendly "just taken" answer. Staff (`as_staff`) skip the online
+/// minimum notice, and their bookings are confirmed at once; with an overbooking reason they
+/// may book any future time, free or not.
+pub async fn book(
+    pool: &PgPool,
+    user: &CurrentUser,
+    booking: Booking,
+    as_staff: bool,
+    now: DateTime<Utc>,
+) -> Result<Uuid, AppError> {
+    let overbook = overbook_reason(booking.overbook_reason.clone())?;
+    if overbook.is_some() && !as_staff {
+        return Err(AppError::NotFound);
+    }
     let mut tx = begin_as(pool, user.user_id).await?;
     let duration = duration_of(&mut tx, &booking.appointment_type).await?;
     let settings = settings(&mut tx).await?;
     let (schedule, time_zone, specialist_name) = {
         let day = booking.start.date_naive();
-        load_schedule(&mut tx, booking.specialist_id, day - Duration::days(1), day + Duration::days(1)).await?
+        load_schedule(&mut tx, booking.specialist_id, day - Duration::days(1), day + Duration::days(1), None).await?
     };
-    let rules = rules(&settings, duration, now);
-    explain(&schedule, &rules, booking.start).map_err(unbookable_message)?;
-    let local_date = booking.start.with_timezone(&schedule.zone).date_naive();
-    if !free_slots(&schedule, &rules, local_date, local_date).contains(&booking.start) {
-        return Err(AppError::invalid("start", "Please choose one of the offered times."));
+    let mut rules = rules(&settings, duration, now);
+    if as_staff {
+        rules.minimum_notice = Duration::zero();
     }
-    let status = if settings.auto_confirm { AppointmentStatus::Confirmed } else { AppointmentStatus::Pending };
+    if overbook.is_some() {
+        if booking.start < now {
+            return Err(unbookable_message(Unbookable::InThePast));
+        }
+    } else {
+        explain(&schedule, &rules, booking.start).map_err(unbookable_message)?;
+        let local_date = booking.start.with_timezone(&schedule.zone).date_naive();
+        if !as_staff && !free_slots(&schedule, &rules, local_date, local_date).contains(&booking.start) {
+            return Err(AppError::invalid("start", "Please choose one of the offered times."));
+        }
+    }
+    let status =
+        if settings.auto_confirm || as_staff { AppointmentStatus::Confirmed } else { AppointmentStatus::Pending };
     let inserted = sqlx::query_scalar!(
-        r#"insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type, created_by)
-           values ($1, $2, $3, $4, $5, $6, $7) returning appointment_id"#,
+        r#"insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type,
+                                     created_by, overbook_reason)
+           values ($1, $2, $3, $4, $5, $6, $7, $8) returning appointment_id"#,
         booking.specialist_id,
         booking.patient_id,
         booking.start,
@@ -217,14 +294,13 @@ pub async fn book(pool: &PgPool, user: &CurrentUser, booking: Booking, now: Date
         status.as_str(),
         booking.appointment_type,
         user.user_id,
+        overbook,
     )
     .fetch_one(&mut *tx)
     .await;
     let appointment_id = match inserted {
         Ok(id) => id,
-        Err(sqlx::Error::Database(e)) if e.constraint() == Some("appointments_no_overlap") => {
-            return Err(AppError::Conflict(SLOT_TAKEN.to_string()));
-        }
+        Err(e) if is_overlap(&e) => return Err(AppError::Conflict(SLOT_TAKEN.to_string())),
         Err(e) => return Err(e.into()),
     };
     let when = when_label(booking.start, booking.start + duration, &time_zone);
@@ -251,7 +327,12 @@ pub async fn book(pool: &PgPool, user: &CurrentUser, booking: Booking, now: Date
     Ok(appointment_id)
 }
 
-async fn patient_name(conn: &mut PgConnection, patient_id: Uuid) -> Result<String, AppError> {
+/// The database refused an overlap (the no-double-booking rule).
+pub(super) fn is_overlap(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.constraint() == Some("appointments_no_overlap"))
+}
+
+pub(super) async fn patient_name(conn: &mut PgConnection, patient_id: Uuid) -> Result<String, AppError> {
     let name = sqlx::query_scalar!(
         r#"select u.first_name || ' ' || u.last_name as "name!" from patients p join users u on u.user_id = p.user_id
            where p.patient_id = $1"#,
@@ -263,7 +344,12 @@ async fn patient_name(conn: &mut PgConnection, patient_id: Uuid) -> Result<Strin
 }
 
 /// To the patient and to family members who follow their appointments.
-async fn notify_patient(conn: &mut PgConnection, patient_id: Uuid, title: &str, message: &str) -> Result<(), AppError> {
+pub(super) async fn notify_patient(
+    conn: &mut PgConnection,
+    patient_id: Uuid,
+    title: &str,
+    message: &str,
+) -> Result<(), AppError> {
     sqlx::query!(
         r#"insert into notifications (user_id, title, message, notification_type)
            select user_id, $2, $3, 'Appointment' from patients where patient_id = $1
@@ -278,7 +364,7 @@ async fn notify_patient(conn: &mut PgConnection, patient_id: Uuid, title: &str, 
     Ok(())
 }
 
-async fn notify_specialist(
+pub(super) async fn notify_specialist(
     conn: &mut PgConnection,
     specialist_id: Uuid,
     title: &str,
@@ -304,8 +390,8 @@ pub async fn appointments_of_patients_for(
     let mut conn = pool.acquire().await?;
     let notice = settings(&mut conn).await?.patient_change_notice;
     let rows = sqlx::query!(
-        r#"select a.appointment_id, a.start_datetime, a.end_datetime, a.status, a.appointment_type, s.time_zone,
-                  pu.first_name || ' ' || pu.last_name as "patient_name!",
+        r#"select a.appointment_id, a.specialist_id, a.start_datetime, a.end_datetime, a.status, a.appointment_type,
+                  s.time_zone, pu.first_name || ' ' || pu.last_name as "patient_name!",
                   su.first_name || ' ' || su.last_name as "specialist_name!",
                   (p.user_id = $1 or coalesce(f.can_book_appointments, false)) as "may_change!"
            from appointments a
@@ -333,23 +419,29 @@ pub async fn appointments_of_patients_for(
                 appointment_type: r.appointment_type,
                 when: when_label(r.start_datetime, r.end_datetime, &r.time_zone),
                 status: r.status,
-                can_cancel: active && r.may_change && r.start_datetime - now >= notice,
+                can_change: active && r.may_change && r.start_datetime - now >= notice,
+                specialist_id: r.specialist_id,
+                start: r.start_datetime,
+                date: r.start_datetime.with_timezone(&r.time_zone.parse().unwrap_or(chrono_tz::UTC)).date_naive(),
             }
         })
         .collect())
 }
 
-struct LockedAppointment {
-    status: String,
-    start_datetime: DateTime<Utc>,
-    end_datetime: DateTime<Utc>,
-    patient_id: Uuid,
-    specialist_id: Uuid,
-    appointment_type: String,
-    time_zone: String,
+pub(super) struct LockedAppointment {
+    pub status: String,
+    pub start_datetime: DateTime<Utc>,
+    pub end_datetime: DateTime<Utc>,
+    pub patient_id: Uuid,
+    pub specialist_id: Uuid,
+    pub appointment_type: String,
+    pub time_zone: String,
 }
 
-async fn lock_appointment(conn: &mut PgConnection, appointment_id: Uuid) -> Result<LockedAppointment, AppError> {
+pub(super) async fn lock_appointment(
+    conn: &mut PgConnection,
+    appointment_id: Uuid,
+) -> Result<LockedAppointment, AppError> {
     let row = sqlx::query_as!(
         LockedAppointment,
         r#"select a.status, a.start_datetime, a.end_datetime, a.patient_id, a.specialist_id, a.appointment_type, s.time_zone
@@ -439,66 +531,6 @@ pub async fn set_status(
     }
     tx.commit().await?;
     Ok(())
-}
-
-pub async fn staff_week(
-    pool: &PgPool,
-    user: &CurrentUser,
-    week_start: Option<NaiveDate>,
-    requested: Option<Uuid>,
-) -> Result<StaffWeek, AppError> {
-    let own = sqlx::query_scalar!("select specialist_id from specialists where user_id = $1", user.user_id)
-        .fetch_optional(pool)
-        .await?;
-    let specialist = match user.role {
-        Role::Specialist => match (own, requested) {
-            (Some(own), None) => Some(own),
-            (Some(own), Some(requested)) if own == requested => Some(own),
-            _ => return Err(AppError::NotFound),
-        },
-        Role::Admin => requested,
-        _ => return Err(AppError::NotFound),
-    };
-    let time_zone = sqlx::query_scalar!("select time_zone from clinic_settings").fetch_one(pool).await?;
-    let zone: Tz = time_zone.parse().map_err(AppError::internal)?;
-    let week_start = monday_of(week_start, zone, Utc::now());
-    let from = zone
-        .from_local_datetime(&week_start.and_time(NaiveTime::MIN))
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| AppError::invalid("week_start", "Choose a week."))?;
-    let to = from + Duration::days(7);
-    let rows = sqlx::query!(
-        r#"select a.appointment_id, a.start_datetime, a.end_datetime, a.status, a.appointment_type, s.time_zone,
-                  su.first_name || ' ' || su.last_name as "specialist_name!",
-                  pu.first_name || ' ' || pu.last_name as "patient_name!"
-           from appointments a
-           join specialists s on s.specialist_id = a.specialist_id join users su on su.user_id = s.user_id
-           join patients p on p.patient_id = a.patient_id join users pu on pu.user_id = p.user_id
-           where ($1::uuid is null or a.specialist_id = $1) and a.start_datetime < $3 and a.end_datetime > $2
-           order by a.start_datetime, su.last_name"#,
-        specialist,
-        from,
-        to
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(StaffWeek {
-        week_start,
-        time_zone,
-        appointments: rows
-            .into_iter()
-            .map(|r| CalendarAppointment {
-                appointment_id: r.appointment_id,
-                date: r.start_datetime.with_timezone(&zone).date_naive(),
-                when: when_label(r.start_datetime, r.end_datetime, &r.time_zone),
-                specialist_name: r.specialist_name,
-                patient_name: r.patient_name,
-                appointment_type: r.appointment_type,
-                status: r.status,
-            })
-            .collect(),
-    })
 }
 
 pub async fn notifications(pool: &PgPool, user_id: Uuid) -> Result<Notifications, AppError> {

@@ -311,12 +311,17 @@ pub async fn detail(pool: &PgPool, user_id: Uuid) -> Result<UserDetail, AppError
     })
 }
 
-pub async fn patient_options(pool: &PgPool) -> Result<Vec<PatientOption>, AppError> {
+pub async fn patient_options(pool: &PgPool, user: &CurrentUser) -> Result<Vec<PatientOption>, AppError> {
     let options = sqlx::query_as!(
         PatientOption,
         r#"select p.patient_id, u.first_name || ' ' || u.last_name as "name!"
            from patients p join users u on u.user_id = p.user_id
-           order by u.last_name, u.first_name"#
+           where $2 or (u.is_active and exists (
+               select 1 from appointments a join specialists s on s.specialist_id = a.specialist_id
+               where a.patient_id = p.patient_id and s.user_id = $1))
+           order by u.last_name, u.first_name"#,
+        user.user_id,
+        user.role == Role::Admin
     )
     .fetch_all(pool)
     .await?;

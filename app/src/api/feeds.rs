@@ -1,0 +1,49 @@
+//! Private calendar feeds: a secret URL per specialist or patient that calendar apps
+//! (Google, Apple, Outlook) subscribe to. Making a new link revokes the old one.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// Where feeds are served: `/calendar/feed/<token>.ics`.
+pub const FEED_PATH_PREFIX: &str = "/calendar/feed/";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedLink {
+    /// When the live link was made ("3 Dec 2026"), if there is one. The link itself is shown
+    /// only once, when it is made: the server keeps only its hash.
+    pub active_since: Option<String>,
+}
+
+#[server(endpoint = "feeds/status")]
+pub async fn feed_status() -> Result<FeedLink, AppError> {
+    crate::server::respond(async move {
+        let user = crate::server::auth::require_user("feeds/status").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::feeds::status(&state.pool, &user).await
+    })
+    .await
+}
+
+/// Makes a new private link (revoking any old one) and returns its path, shown once.
+#[server(endpoint = "feeds/create")]
+pub async fn create_feed() -> Result<String, AppError> {
+    crate::server::respond(async move {
+        let user = crate::server::auth::require_user("feeds/create").await?;
+        let state = crate::server::state::app_state()?;
+        let token = crate::server::db::feeds::create(&state.pool, &user).await?;
+        Ok(format!("{FEED_PATH_PREFIX}{token}.ics"))
+    })
+    .await
+}
+
+#[server(endpoint = "feeds/revoke")]
+pub async fn revoke_feed() -> Result<(), AppError> {
+    crate::server::respond(async move {
+        let user = crate::server::auth::require_user("feeds/revoke").await?;
+        let state = crate::server::state::app_state()?;
+        crate::server::db::feeds::revoke(&state.pool, &user).await
+    })
+    .await
+}
