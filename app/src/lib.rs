@@ -28,6 +28,7 @@ use crate::pages::admin_users::{AdminUsersPage, EditUserPage, NewUserPage};
 use crate::pages::availability::AvailabilityPage;
 use crate::pages::booking::BookingPage;
 use crate::pages::calendar::CalendarPage;
+use crate::pages::clinic_settings::ClinicSettingsPage;
 use crate::pages::homes::{AdminHome, FamilyHome, PatientHome, SpecialistHome};
 use crate::pages::login::LoginPage;
 use crate::pages::notifications::NotificationsPage;
@@ -96,6 +97,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/account/password") view=ForcedPasswordPage />
                         <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHome />
                         <Route ssr=SsrMode::Async path=path!("/admin/users") view=AdminUsersPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/settings") view=ClinicSettingsPage />
                         <Route ssr=SsrMode::Async path=path!("/admin/users/new") view=NewUserPage />
                         <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view=EditUserPage />
                         <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHome />

@@ -56,6 +56,18 @@ test("a specialist books for a patient, then drags the appointment to another fr
   await expect(page.locator(`[data-testid="staff-appointment"][aria-label*="${day}, ${time}"]`)).toHaveCount(0);
   const moved = target.locator('[data-testid="staff-appointment"][aria-label*="14:00–14:30"]');
   await expect(moved).toHaveCount(1);
+
+  // The keyboard way: open it, "Move…", pick its old time again, confirm; no pointer needed.
+  await moved.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("dialog")).toBeFocused();
+  await page.getByRole("dialog").getByRole("button", { name: "Move…" }).press("Enter");
+  const back = page.getByRole("dialog").getByRole("button", { name: `${day} at ${time}`, exact: true });
+  await back.press("Enter");
+  await expect(page.getByTestId("move-summary")).toContainText(time);
+  await page.getByRole("dialog").getByRole("button", { name: "Move here" }).press("Enter");
+  await expect(page.getByTestId("calendar-announcement")).toContainText(`${day}, ${time}`);
+  await expect(page.locator(`[data-testid="staff-appointment"][aria-label*="${day}, ${time}"]`)).toHaveCount(1);
 });
 
 test("the month view opens a day; the day view has the today line", async ({ page }) => {

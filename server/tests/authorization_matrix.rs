@@ -55,6 +55,7 @@ fn allowed(endpoint: &str) -> &'static [Caller] {
         "home/family" => &[Family, OtherFamily],
         // Record-level: only those related to the patient.
         "patients/get" => &[Specialist, Patient, Family, Admin],
+        "clinic/setup" | "clinic/save-rules" | "clinic/save-type" => &[Admin],
         "users/list" | "users/get" | "users/create" | "users/update" | "users/set-active" | "users/reset-password" => {
             &[Admin]
         }
@@ -124,6 +125,14 @@ async fn call(client: &mut Client, clinic: &Clinic, endpoint: &str) -> Response 
             client.call(endpoint, &[("appointment_id", &id), ("status", "Completed")]).await
         }
         "calendar/view" => client.call(endpoint, &[("view", "week"), ("anchor", "2030-01-07")]).await,
+        "clinic/save-rules" => {
+            let rules = json!({ "time_zone": "Europe/Madrid", "buffer_minutes": 10, "minimum_notice_minutes": 60,
+                "patient_change_notice_hours": 12, "auto_confirm": true, "slot_step_minutes": 30 });
+            client.call_json(endpoint, json!({ "rules": rules })).await
+        }
+        "clinic/save-type" => {
+            client.call(endpoint, &[("name", "Cupping"), ("duration_minutes", "45"), ("is_active", "true")]).await
+        }
         "appointments/reschedule" => {
             let id = clinic.appointment_id.to_string();
             client.call(endpoint, &[("appointment_id", &id), ("start", "2030-01-08T10:00:00Z")]).await
@@ -244,6 +253,9 @@ matrix! {
     appointments_set_status => "appointments/set-status",
     appointments_reschedule => "appointments/reschedule",
     calendar_view => "calendar/view",
+    clinic_setup => "clinic/setup",
+    clinic_save_rules => "clinic/save-rules",
+    clinic_save_type => "clinic/save-type",
     feeds_status => "feeds/status",
     feeds_create => "feeds/create",
     feeds_revoke => "feeds/revoke",

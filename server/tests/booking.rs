@@ -264,3 +264,60 @@ async fn specialists_edit_their_hours_and_bad_weeks_change_nothing(pool: PgPool)
     let peek = other.call("availability/get", &[("specialist_id", &specialist_id)]).await;
     assert_eq!(peek.status, 404);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn admins_set_the_booking_rules_and_types_and_bad_input_changes_nothing(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    open_every_day(&pool, &clinic).await;
+    let mut admin = signed_in(&pool, clinic.admin.email).await;
+    let before = common::clinic::data_fingerprint(&pool).await;
+    let bad = serde_json::json!({ "rules": { "time_zone": "Mars/Olympus", "buffer_minutes": 500,
+        "minimum_notice_minutes": 0, "patient_change_notice_hours": 24, "auto_confirm": false, "slot_step_minutes": 7 } });
+    let refused = admin.call_json("clinic/save-rules", bad).await;
+    assert_eq!(refused.status, 400);
+    for field in ["time_zone", "buffer_minutes", "slot_step_minutes"] {
+        assert!(refused.body.contains(field), "{field} is named: {}", refused.body);
+    }
+    let short =
+        admin.call("clinic/save-type", &[("name", " "), ("duration_minutes", "2"), ("is_active", "true")]).await;
+    assert_eq!(short.status, 400);
+    assert_eq!(common::clinic::data_fingerprint(&pool).await, before, "nothing changed");
+
+    // Hour-long steps: the free starts of a 09:00-17:00 day fall on the hour.
+    let hourly = serde_json::json!({ "rules": { "time_zone": "Europe/Madrid", "buffer_minutes": 0,
+        "minimum_notice_minutes": 0, "patient_change_notice_hours": 24, "auto_confirm": true, "slot_step_minutes": 60 } });
+    assert_eq!(admin.call_json("clinic/save-rules", hourly).await.status, 200);
+    let added =
+        admin.call("clinic/save-type", &[("name", "Cupping"), ("duration_minutes", "45"), ("is_active", "true")]).await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    let setup = admin.call("clinic/setup", &[]).await.json();
+    assert_eq!(setup["rules"]["slot_step_minutes"], 60);
+    assert!(setup["types"].as_array().unwrap().iter().any(|t| t["name"] == "Cupping" && t["duration_minutes"] == 45));
+    let monday = future_monday();
+    let specialist_id = clinic.specialist_id.to_string();
+    let week = admin
+        .call(
+            "scheduling/slots",
+            &[("specialist_id", &specialist_id), ("appointment_type", "Cupping"), ("week_start", &monday.to_string())],
+        )
+        .await
+        .json();
+    let labels: Vec<&str> =
+        week["days"][0]["slots"].as_array().unwrap().iter().map(|s| s["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00"]);
+
+    // Retired types can no longer be booked.
+    let retired = admin
+        .call("clinic/save-type", &[("name", "Cupping"), ("duration_minutes", "45"), ("is_active", "false")])
+        .await;
+    assert_eq!(retired.status, 200);
+    let refused = book(&mut admin, &clinic, madrid(monday, 9, 0), "Cupping").await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_logs where table_name in ('clinic_settings', 'appointment_types')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 3, "every change is audited");
+}

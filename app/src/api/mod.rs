@@ -11,6 +11,7 @@ pub mod account;
 pub mod auth;
 pub mod availability;
 pub mod calendar;
+pub mod clinic;
 pub mod feeds;
 pub mod home;
 pub mod patients;
@@ -92,6 +93,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles("availability/add-exception", STAFF),
     roles("availability/remove-exception", STAFF),
     roles("notifications/mark-read", ALL_ROLES),
+    roles("clinic/setup", ADMIN),
+    roles("clinic/save-rules", ADMIN),
+    roles("clinic/save-type", ADMIN),
     roles("feeds/status", FEED_OWNERS),
     roles("feeds/create", FEED_OWNERS),
     roles("feeds/revoke", FEED_OWNERS),

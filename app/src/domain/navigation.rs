@@ -32,6 +32,7 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
             item("Users", "/admin/users"),
             item("Calendar", "/calendar"),
             item("Hours", "/availability"),
+            item("Settings", "/admin/settings"),
         ]),
         Some(Role::Specialist) => {
             items.extend([item("Today", "/specialist"), item("Calendar", "/calendar"), item("Hours", "/availability")])

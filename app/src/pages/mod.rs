@@ -5,6 +5,7 @@ pub mod admin_users;
 pub mod availability;
 pub mod booking;
 pub mod calendar;
+pub mod clinic_settings;
 pub mod home;
 pub mod homes;
 pub mod login;

@@ -110,6 +110,8 @@ pub async fn data_fingerprint(pool: &PgPool) -> String {
         "patient_material_assignments",
         "notifications",
         "calendar_feeds",
+        "clinic_settings",
+        "appointment_types",
     ] {
         let digest: Option<String> =
             sqlx::query_scalar(&format!("select md5(string_agg(t::text, '|' order by t::text)) from {table} t"))

@@ -15,14 +15,21 @@ use crate::api::users::patient_options;
 use crate::components::form::ConfirmButton;
 use crate::error::AppError;
 
-/// A modal panel; "Close" (or Escape) leaves without changing anything.
+/// A modal panel; "Close" (or Escape) leaves without changing anything. Focus moves into it
+/// when it opens, so keyboard and screen-reader users land where the dialog is.
 #[component]
 fn Modal(title: String, #[prop(into)] on_close: Callback<()>, children: Children) -> impl IntoView {
+    let panel = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        if let Some(panel) = panel.get() {
+            let _ = panel.focus();
+        }
+    });
     view! {
         <div class="fixed inset-0 z-40 flex items-center justify-center bg-slate-900/40 p-4"
             on:keydown=move |ev| if ev.key() == "Escape" { on_close.run(()) }>
-            <section role="dialog" aria-modal="true" aria-labelledby="dialog-title"
-                class="max-h-[90vh] w-full max-w-2xl overflow-y-auto rounded-lg bg-white p-6 shadow-lg">
+            <section role="dialog" aria-modal="true" aria-labelledby="dialog-title" tabindex="-1" node_ref=panel
+                class="max-h-[90vh] w-full max-w-2xl overflow-y-auto rounded-lg bg-white p-6 shadow-lg focus:outline-none">
                 <div class="flex items-start justify-between gap-4">
                     <h2 id="dialog-title" class="text-xl font-semibold">{title}</h2>
                     <button class="rounded border border-slate-300 px-3 py-1" on:click=move |_| on_close.run(())>"Close"</button>
@@ -96,8 +103,11 @@ fn FreeTimes(
     appointment_type: Signal<String>,
     moving: Option<Uuid>,
     chosen: RwSignal<Option<DateTime<Utc>>>,
+    /// A date in the week to open on (the current week when None).
+    #[prop(optional)]
+    start_week: Option<NaiveDate>,
 ) -> impl IntoView {
-    let week = RwSignal::new(None::<NaiveDate>);
+    let week = RwSignal::new(start_week);
     let slots = Resource::new(
         move || (specialist_id.get(), appointment_type.get(), week.get()),
         move |(specialist, kind, week)| async move {
@@ -221,7 +231,7 @@ pub fn MoveDialog(request: MoveRequest) -> impl IntoView {
             {(!from_drop).then(|| view! {
                 <FreeTimes specialist_id=Signal::derive(move || Some(appointment.specialist_id))
                     appointment_type=Signal::derive({ let kind = appointment.appointment_type.clone(); move || kind.clone() })
-                    moving=Some(id) chosen />
+                    moving=Some(id) chosen start_week=appointment.date />
             })}
             <p class="mt-4 font-medium" data-testid="move-summary">
                 {move || match chosen.get() {

@@ -1,0 +1,95 @@
+//! The clinic's booking rules (one row) and its appointment types. Neither table has a row
+//! trigger, so every change writes its audit entry here, with the acting admin.
+
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::api::clinic::{AppointmentTypeRow, ClinicRules, ClinicSetup};
+use crate::error::AppError;
+use crate::server::audit::{begin_as, record, AuditEvent};
+
+pub async fn setup(pool: &PgPool) -> Result<ClinicSetup, AppError> {
+    let rules = sqlx::query_as!(
+        ClinicRules,
+        r#"select time_zone, buffer_minutes, minimum_notice_minutes, patient_change_notice_hours, auto_confirm,
+                  slot_step_minutes
+           from clinic_settings"#
+    )
+    .fetch_one(pool)
+    .await?;
+    let types = sqlx::query_as!(
+        AppointmentTypeRow,
+        r#"select t.name, t.duration_minutes, t.is_active,
+                  (select count(*) from appointments a where a.appointment_type = t.name) as "in_use!"
+           from appointment_types t order by t.is_active desc, t.name"#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(ClinicSetup { rules, types })
+}
+
+pub async fn save_rules(pool: &PgPool, admin: Uuid, rules: &ClinicRules) -> Result<(), AppError> {
+    let mut tx = begin_as(pool, admin).await?;
+    sqlx::query!(
+        r#"update clinic_settings set time_zone = $1, buffer_minutes = $2, minimum_notice_minutes = $3,
+                  patient_change_notice_hours = $4, auto_confirm = $5, slot_step_minutes = $6, updated_at = now()"#,
+        rules.time_zone,
+        rules.buffer_minutes,
+        rules.minimum_notice_minutes,
+        rules.patient_change_notice_hours,
+        rules.auto_confirm,
+        rules.slot_step_minutes,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let details = serde_json::to_value(rules).map_err(AppError::internal)?;
+    record(
+        &mut tx,
+        AuditEvent {
+            actor: Some(admin),
+            action: "UPDATE",
+            table_name: "clinic_settings",
+            record_id: None,
+            details: Some(details),
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn save_type(
+    pool: &PgPool,
+    admin: Uuid,
+    name: &str,
+    duration_minutes: i32,
+    is_active: bool,
+) -> Result<(), AppError> {
+    let mut tx = begin_as(pool, admin).await?;
+    let type_id = sqlx::query_scalar!(
+        r#"insert into appointment_types (name, duration_minutes, is_active) values ($1, $2, $3)
+           on conflict (name) do update set duration_minutes = excluded.duration_minutes, is_active = excluded.is_active
+           returning appointment_type_id"#,
+        name,
+        duration_minutes,
+        is_active
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    record(
+        &mut tx,
+        AuditEvent {
+            actor: Some(admin),
+            action: "UPSERT",
+            table_name: "appointment_types",
+            record_id: Some(type_id),
+            details: Some(json!({ "name": name, "duration_minutes": duration_minutes, "is_active": is_active })),
+            ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
