@@ -37,6 +37,7 @@ struct Pick {
 fn Booking() -> impl IntoView {
     let specialists = Resource::new(|| (), |_| list_specialists());
     let types = Resource::new(|| (), |_| appointment_types());
+    let specialty = RwSignal::new(String::new());
     let specialist = RwSignal::new(None::<Uuid>);
     let kind = RwSignal::new(String::new());
     let week_start = RwSignal::new(None::<NaiveDate>);
@@ -78,6 +79,7 @@ fn Booking() -> impl IntoView {
         }
     });
     let start_rescheduling = move |appointment: PatientAppointment| {
+        specialty.set(String::new());
         specialist.set(Some(appointment.specialist_id));
         kind.set(appointment.appointment_type.clone());
         week_start.set(Some(appointment.date));
@@ -123,16 +125,44 @@ fn Booking() -> impl IntoView {
                 let types = types.await?;
                 let week = slots.await?;
                 let mine = mine.await?;
+                let mut specialties: Vec<String> = specialists.iter().map(|s| s.specialty.clone()).collect();
+                specialties.sort();
+                specialties.dedup();
+                let of_specialty = specialists.clone();
                 Ok::<_, AppError>(view! {
                     <div class="mt-6 flex flex-wrap items-end gap-4">
+                        <label class="flex flex-col gap-1 text-sm font-medium">"Specialty"
+                            <select class="rounded border border-slate-300 px-3 py-2" id="booking-specialty"
+                                prop:value=move || specialty.get()
+                                on:change=move |ev| {
+                                    let chosen = event_target_value(&ev);
+                                    // A specialist of another specialty is no longer on offer.
+                                    let keeps = specialist.get_untracked().is_some_and(|id| {
+                                        chosen.is_empty() || of_specialty.iter().any(|s| s.specialist_id == id && s.specialty == chosen)
+                                    });
+                                    if !keeps {
+                                        specialist.set(None);
+                                    }
+                                    specialty.set(chosen);
+                                }>
+                                <option value="">"Any specialty"</option>
+                                {specialties.into_iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
+                            </select>
+                        </label>
                         <label class="flex flex-col gap-1 text-sm font-medium">"Specialist"
                             <select class="min-w-64 rounded border border-slate-300 px-3 py-2" id="booking-specialist"
                                 prop:value=move || specialist.get().map(|id| id.to_string()).unwrap_or_default()
                                 on:change=move |ev| { specialist.set(Uuid::parse_str(&event_target_value(&ev)).ok()); week_start.set(None); }>
                                 <option value="">"Choose a specialist"</option>
-                                {specialists.into_iter().map(|s| view! {
-                                    <option value=s.specialist_id.to_string()>{format!("{} · {}", s.display_name, s.specialty)}</option>
-                                }).collect_view()}
+                                {move || {
+                                    let wanted = specialty.get();
+                                    specialists.iter()
+                                        .filter(|s| wanted.is_empty() || s.specialty == wanted)
+                                        .map(|s| view! {
+                                            <option value=s.specialist_id.to_string()>{format!("{} · {}", s.display_name, s.specialty)}</option>
+                                        })
+                                        .collect_view()
+                                }}
                             </select>
                         </label>
                         <label class="flex flex-col gap-1 text-sm font-medium">"Type of appointment"
@@ -198,7 +228,16 @@ fn WeekGrid(week: WeekSlots, week_start: RwSignal<Option<NaiveDate>>, pick: RwSi
                 <h2 class="text-xl font-semibold">{format!("Week of {}", monday.format("%-d %B %Y"))}</h2>
                 <p class="text-sm text-slate-600" data-testid="time-zone">{format!("Times are {}'s, in {}", week.specialist_name, week.time_zone)}</p>
             </div>
-            <div class="flex gap-2">
+            <div class="flex flex-wrap items-end gap-2">
+                // The browser's date picker is the month overview: any date jumps to its week.
+                <label class="flex flex-col gap-1 text-sm font-medium">"Jump to a date"
+                    <input type="date" class="rounded border border-slate-300 px-3 py-2" data-testid="jump-to-date"
+                        on:change=move |ev| {
+                            if let Ok(date) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {
+                                week_start.set(Some(date));
+                            }
+                        } />
+                </label>
                 <button class="rounded border border-slate-300 px-3 py-2 hover:bg-slate-100" on:click=move |_| week_start.set(Some(monday - Duration::days(7)))>"← Previous week"</button>
                 <button class="rounded border border-slate-300 px-3 py-2 hover:bg-slate-100" on:click=move |_| week_start.set(Some(monday + Duration::days(7)))>"Next week →"</button>
             </div>
