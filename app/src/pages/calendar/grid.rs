@@ -72,10 +72,18 @@ fn column_under(ev: &leptos::ev::PointerEvent) -> Option<(NaiveDate, Option<Uuid
     Some((date, specialist, f64::from(ev.client_y()) - top))
 }
 
+/// The appointment under the pointer where it was released, if any.
+fn released_on(ev: &leptos::ev::PointerEvent) -> Option<Uuid> {
+    let target = document().element_from_point(ev.client_x() as f32, ev.client_y() as f32)?;
+    let card = target.closest("[data-appointment-id]").ok()??;
+    Uuid::parse_str(&card.get_attribute("data-appointment-id")?).ok()
+}
+
 #[component]
 pub fn TimeGrid(cal: StaffCalendar) -> impl IntoView {
     let state = expect_context::<CalendarState>();
     let drag = RwSignal::new(None::<Drag>);
+    let swallow_click = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let first_minute = cal.hour_from * 60;
     let height = (cal.hour_to - cal.hour_from) as f64 * 60.0 * PX_PER_MINUTE;
@@ -105,9 +113,13 @@ pub fn TimeGrid(cal: StaffCalendar) -> impl IntoView {
             });
         });
     };
-    let on_release = move |_ev: leptos::ev::PointerEvent| {
+    let on_release = move |ev: leptos::ev::PointerEvent| {
         let Some(d) = drag.get_untracked() else { return };
         drag.set(None);
+        if d.moved && released_on(&ev) == Some(d.appointment.appointment_id) {
+            // The browser follows a drop on the card itself with a click: it is not one.
+            swallow_click.set(true);
+        }
         let Some((date, specialist, minute)) = d.target.filter(|_| d.moved) else { return };
         if specialist.is_some_and(|s| s != d.appointment.specialist_id) {
             notice.set(Some("An appointment keeps its specialist: drop it in their own column.".into()));
@@ -166,7 +178,7 @@ pub fn TimeGrid(cal: StaffCalendar) -> impl IntoView {
                                 class=("bg-teal-50", is_today)>
                                 {column.heading.clone()}
                             </h3>
-                            <div class="relative select-none touch-none" style=format!("height:{height}px")
+                            <div class="relative select-none" style=format!("height:{height}px")
                                 data-column-date=date_attr data-column-specialist=column.specialist_id.map(|id| id.to_string())
                                 data-hour-from=first_minute / 60>
                                 {hours.iter().map(|h| view! {
@@ -180,7 +192,7 @@ pub fn TimeGrid(cal: StaffCalendar) -> impl IntoView {
                                     </div>
                                 })}
                                 {mine.into_iter().zip(placed).map(|(a, lane)| view! {
-                                    <AppointmentBlock appointment=a lane=lane.lane lanes=lane.lanes first_minute drag show_specialist />
+                                    <AppointmentBlock appointment=a lane=lane.lane lanes=lane.lanes first_minute drag swallow_click show_specialist />
                                 }).collect_view()}
                                 {move || drag.get().and_then(|d| {
                                     let (date, specialist, minute) = d.target?;
@@ -212,6 +224,7 @@ fn AppointmentBlock(
     lanes: usize,
     first_minute: i64,
     drag: RwSignal<Option<Drag>>,
+    swallow_click: RwSignal<bool>,
     show_specialist: bool,
 ) -> impl IntoView {
     let state = expect_context::<CalendarState>();
@@ -240,13 +253,15 @@ fn AppointmentBlock(
                 "absolute z-10 overflow-hidden rounded border-l-4 px-1 text-left text-xs shadow-sm hover:z-20 focus:z-20 focus:outline-2 focus:outline-teal-700 {}",
                 status_classes(&appointment.status)
             )
-            class=("cursor-grab", movable)
+            // Only a movable appointment stops touch scrolling, so the grid still scrolls.
+            class=("cursor-grab touch-none", movable)
             class=("opacity-50", dragging)
             style=style
             data-testid="staff-appointment"
             data-appointment-id=appointment.appointment_id.to_string()
             aria-label=label
             on:pointerdown=move |ev: leptos::ev::PointerEvent| {
+                swallow_click.set(false);
                 if !movable || ev.button() != 0 {
                     return;
                 }
@@ -260,7 +275,13 @@ fn AppointmentBlock(
                     target: None,
                 }));
             }
-            on:click=move |_| state.selected.set(Some(for_click.clone()))>
+            on:click=move |_| {
+                if swallow_click.get_untracked() {
+                    swallow_click.set(false);
+                } else {
+                    state.selected.set(Some(for_click.clone()));
+                }
+            }>
             <span class="block font-semibold">{format!("{} {}", appointment.time_range(), appointment.patient_name)}</span>
             <span class="block truncate" data-testid="staff-appointment-status">
                 {status_label(&appointment.status).to_string()}

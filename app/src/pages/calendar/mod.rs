@@ -18,6 +18,9 @@ use crate::domain::role::Role;
 use crate::error::AppError;
 use dialogs::{AppointmentDetails, BookDialog, MoveDialog};
 
+/// How often an open calendar reloads itself.
+const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     view! {
@@ -118,6 +121,16 @@ fn StaffCalendarPage() -> impl IntoView {
             state.booking.set(false);
             on_success(true, "Appointment booked.".into());
         }
+    });
+    // While the page stays open, the today line moves and others' bookings appear (effects run
+    // only in the browser).
+    Effect::new(move |_| {
+        let tick = set_interval_with_handle(move || refresh.update(|n| *n += 1), REFRESH_EVERY);
+        on_cleanup(move || {
+            if let Ok(handle) = tick {
+                handle.clear();
+            }
+        });
     });
     let calendar = Resource::new(
         move || (view_kind.get(), anchor.get(), specialist.get(), refresh.get()),

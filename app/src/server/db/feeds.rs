@@ -4,7 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use sha2::{Digest, Sha256};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
 
 use crate::api::auth::CurrentUser;
 use crate::api::feeds::FeedLink;
@@ -38,15 +39,19 @@ pub async fn status(pool: &PgPool, user: &CurrentUser) -> Result<FeedLink, AppEr
     Ok(FeedLink { active_since: since.map(|at| at.format("%-d %b %Y").to_string()) })
 }
 
+/// Ends the caller's live link, if any (inside the caller's transaction, so it is audited).
+async fn end_live_link(conn: &mut PgConnection, user_id: Uuid) -> Result<(), AppError> {
+    sqlx::query!("update calendar_feeds set revoked_at = now() where user_id = $1 and revoked_at is null", user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A new link for the caller; the old one stops working in the same transaction.
 pub async fn create(pool: &PgPool, user: &CurrentUser) -> Result<String, AppError> {
     let token = new_token();
     let mut tx = begin_as(pool, user.user_id).await?;
-    sqlx::query!(
-        "update calendar_feeds set revoked_at = now() where user_id = $1 and revoked_at is null",
-        user.user_id
-    )
-    .execute(&mut *tx)
-    .await?;
+    end_live_link(&mut tx, user.user_id).await?;
     sqlx::query!("insert into calendar_feeds (user_id, token_hash) values ($1, $2)", user.user_id, token_hash(&token))
         .execute(&mut *tx)
         .await?;
@@ -56,12 +61,7 @@ pub async fn create(pool: &PgPool, user: &CurrentUser) -> Result<String, AppErro
 
 pub async fn revoke(pool: &PgPool, user: &CurrentUser) -> Result<(), AppError> {
     let mut tx = begin_as(pool, user.user_id).await?;
-    sqlx::query!(
-        "update calendar_feeds set revoked_at = now() where user_id = $1 and revoked_at is null",
-        user.user_id
-    )
-    .execute(&mut *tx)
-    .await?;
+    end_live_link(&mut tx, user.user_id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use super::home::when_label;
 use super::scheduling::{
-    is_overlap, load_schedule, lock_appointment, notify_patient, notify_specialist, overbook_reason, rules, settings,
-    unbookable_message,
+    is_deadlock, is_overlap, load_schedule, lock_appointment, notify_patient, notify_specialist, overbook_reason,
+    rules, settings, unbookable_message, WRITE_ATTEMPTS,
 };
 use crate::api::auth::CurrentUser;
 use crate::api::scheduling::SLOT_TAKEN;
@@ -29,6 +29,25 @@ pub async fn reschedule(
     overbook: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
+    for _ in 1..WRITE_ATTEMPTS {
+        if let Some(when) = reschedule_once(pool, user, appointment_id, new_start, overbook.clone(), now).await? {
+            return Ok(when);
+        }
+    }
+    reschedule_once(pool, user, appointment_id, new_start, overbook, now)
+        .await?
+        .ok_or_else(|| AppError::Conflict(SLOT_TAKEN.to_string()))
+}
+
+/// One try at moving: None when it lost a deadlock to a concurrent write and should run again.
+async fn reschedule_once(
+    pool: &PgPool,
+    user: &CurrentUser,
+    appointment_id: Uuid,
+    new_start: DateTime<Utc>,
+    overbook: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, AppError> {
     let rights = appointment_rights(pool, user, appointment_id).await?;
     let overbook = overbook_reason(overbook)?;
     if overbook.is_some() && !rights.as_staff {
@@ -91,6 +110,10 @@ pub async fn reschedule(
     match updated {
         Ok(_) => {}
         Err(e) if is_overlap(&e) => return Err(AppError::Conflict(SLOT_TAKEN.to_string())),
+        Err(e) if is_deadlock(&e) => {
+            tracing::info!("a concurrent write on the same time deadlocked; trying again");
+            return Ok(None);
+        }
         Err(e) => return Err(e.into()),
     }
     let before = when_label(appointment.start_datetime, appointment.end_datetime, &appointment.time_zone);
@@ -99,5 +122,5 @@ pub async fn reschedule(
     notify_patient(&mut tx, appointment.patient_id, "Appointment moved", &message).await?;
     notify_specialist(&mut tx, appointment.specialist_id, "Appointment moved", &message).await?;
     tx.commit().await?;
-    Ok(after)
+    Ok(Some(after))
 }

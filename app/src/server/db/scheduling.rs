@@ -259,6 +259,35 @@ pub async fn book(
     if overbook.is_some() && !as_staff {
         return Err(AppError::NotFound);
     }
+    for _ in 1..WRITE_ATTEMPTS {
+        if let Some(id) = book_once(pool, user, &booking, overbook.as_deref(), as_staff, now).await? {
+            return Ok(id);
+        }
+    }
+    book_once(pool, user, &booking, overbook.as_deref(), as_staff, now)
+        .await?
+        .ok_or_else(|| AppError::Conflict(SLOT_TAKEN.to_string()))
+}
+
+/// How often a booking or a move runs when PostgreSQL breaks a deadlock by aborting it.
+pub(super) const WRITE_ATTEMPTS: usize = 3;
+
+/// PostgreSQL aborted the statement to break a deadlock. Concurrent inserts that check the
+/// same exclusion constraint can wait on each other; running the transaction again settles it
+/// (it then sees the winner and gets the friendly "just taken", or books a time still free).
+pub(super) fn is_deadlock(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.code().as_deref() == Some("40P01"))
+}
+
+/// One try at booking: None when it lost a deadlock and should run again.
+async fn book_once(
+    pool: &PgPool,
+    user: &CurrentUser,
+    booking: &Booking,
+    overbook: Option<&str>,
+    as_staff: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, AppError> {
     let mut tx = begin_as(pool, user.user_id).await?;
     let duration = duration_of(&mut tx, &booking.appointment_type).await?;
     let settings = settings(&mut tx).await?;
@@ -301,6 +330,10 @@ pub async fn book(
     let appointment_id = match inserted {
         Ok(id) => id,
         Err(e) if is_overlap(&e) => return Err(AppError::Conflict(SLOT_TAKEN.to_string())),
+        Err(e) if is_deadlock(&e) => {
+            tracing::info!("a concurrent write on the same time deadlocked; trying again");
+            return Ok(None);
+        }
         Err(e) => return Err(e.into()),
     };
     let when = when_label(booking.start, booking.start + duration, &time_zone);
@@ -324,7 +357,7 @@ pub async fn book(
     )
     .await?;
     tx.commit().await?;
-    Ok(appointment_id)
+    Ok(Some(appointment_id))
 }
 
 /// The database refused an overlap (the no-double-booking rule).
