@@ -4,8 +4,8 @@
 //!    appointments) against the naive reference that checks every candidate against every
 //!    appointment.
 //! 2. The slots server function end to end (HTTP through the real router, session included)
-//!    and the month computation from the database, with 20 specialists and ~20,000
-//!    appointments.
+//!    for a week and for a month in one call, and the staff calendar's month of everyone, with
+//!    20 specialists and ~20,000 appointments.
 //! 3. 100 simultaneous bookings of one slot: exactly one wins; latency percentiles.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -128,6 +128,41 @@ async fn sign_in(router: &axum::Router, encoded_email: &str) -> String {
     login.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
+/// 200 calls of `scheduling/slots` for `weeks` weeks over HTTP (session included), sorted times.
+async fn slot_calls(
+    router: &axum::Router,
+    cookie: &str,
+    specialists: &[uuid::Uuid],
+    today: NaiveDate,
+    weeks: u32,
+) -> Vec<StdDuration> {
+    let mut times = Vec::new();
+    for round in 0..200 {
+        let specialist = specialists[round % specialists.len()];
+        let body = format!(
+            "specialist_id={specialist}&appointment_type=Follow-up&weeks={weeks}&week_start={}",
+            today + Duration::days(7 * (1 + (round as i64 % 4)))
+        );
+        let began = Instant::now();
+        let response = router
+            .clone()
+            .oneshot(
+                Request::post("/api/scheduling/slots")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(header::COOKIE, cookie)
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+        let _ = http_body_util::BodyExt::collect(response.into_body()).await.unwrap();
+        times.push(began.elapsed());
+    }
+    times.sort();
+    times
+}
+
 async fn bench_database(pool: &PgPool) {
     // 20 specialists, each Mon-Fri 09:00-19:00, ~1,000 appointments each over a year.
     let hash = app::server::password::hash_password_blocking("benchmark password 1").unwrap();
@@ -184,30 +219,6 @@ async fn bench_database(pool: &PgPool) {
     sqlx::query("analyze").execute(pool).await.unwrap();
     let total: i64 = sqlx::query_scalar("select count(*) from appointments").fetch_one(pool).await.unwrap();
 
-    // The month from the database: availability and appointments read once for the range.
-    let mut month_times = Vec::new();
-    for round in 0..100 {
-        let specialist = specialists[round % specialists.len()];
-        let began = Instant::now();
-        let monday = today + Duration::days(7);
-        for week in 0..5 {
-            std::hint::black_box(
-                app::server::db::scheduling::week_slots(
-                    pool,
-                    specialist,
-                    "Follow-up",
-                    Some(monday + Duration::days(7 * week)),
-                    None,
-                    Utc::now(),
-                )
-                .await
-                .unwrap(),
-            );
-        }
-        month_times.push(began.elapsed());
-    }
-    month_times.sort();
-
     // The server function end to end: HTTP through the router, with the session.
     let state = AppState::new(
         LeptosOptions::builder().output_name("syei").build(),
@@ -216,30 +227,9 @@ async fn bench_database(pool: &PgPool) {
     );
     let router = server::router(state);
     let cookie = sign_in(&router, "bench.patient%40example.org").await;
-    let mut week_times = Vec::new();
-    for round in 0..200 {
-        let specialist = specialists[round % specialists.len()];
-        let body = format!(
-            "specialist_id={specialist}&appointment_type=Follow-up&week_start={}",
-            today + Duration::days(7 * (1 + (round as i64 % 4)))
-        );
-        let began = Instant::now();
-        let response = router
-            .clone()
-            .oneshot(
-                Request::post("/api/scheduling/slots")
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .header(header::COOKIE, &cookie)
-                    .body(Body::from(body))
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        assert!(response.status().is_success());
-        let _ = http_body_util::BodyExt::collect(response.into_body()).await.unwrap();
-        week_times.push(began.elapsed());
-    }
-    week_times.sort();
+    let week_times = slot_calls(&router, &cookie, &specialists, today, 1).await;
+    // A month: five weeks in one call, hours and appointments read once for the range.
+    let month_times = slot_calls(&router, &cookie, &specialists, today, 5).await;
 
     // The staff calendar's busiest view: a month of everyone's appointments, for an admin.
     sqlx::query(
@@ -284,7 +274,7 @@ async fn bench_database(pool: &PgPool) {
         week_times[week_times.len() - 1]
     );
     println!(
-        "| one month of slots from the database (5 weeks) | {:?} | {:?} | {:?} |",
+        "| scheduling/slots over HTTP (a month: 5 weeks in one call) | {:?} | {:?} | {:?} |",
         percentile(&month_times, 0.5),
         percentile(&month_times, 0.95),
         month_times[month_times.len() - 1]
@@ -300,9 +290,10 @@ async fn bench_database(pool: &PgPool) {
     let specialist = specialists[0];
     let monday = today + Duration::days(21);
     let monday = monday - Duration::days(monday.weekday().num_days_from_monday().into());
-    let week = app::server::db::scheduling::week_slots(pool, specialist, "Follow-up", Some(monday), None, Utc::now())
-        .await
-        .unwrap();
+    let week =
+        app::server::db::scheduling::week_slots(pool, specialist, "Follow-up", (Some(monday), 1), None, Utc::now())
+            .await
+            .unwrap();
     let slot = week.days.iter().flat_map(|d| d.slots.iter()).next().unwrap().start;
     let mut tasks = Vec::new();
     for _ in 0..100 {

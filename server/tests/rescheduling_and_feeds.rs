@@ -275,6 +275,26 @@ async fn the_slots_explain_what_cannot_be_booked(pool: PgPool) {
         "the booked hour is explained: {closed:?}"
     );
     assert!(closed.iter().any(|c| c["reason"] == "Outside working hours"), "{closed:?}");
+
+    // A month in one call; more than six weeks is refused clearly.
+    let month = patient
+        .call(
+            "scheduling/slots",
+            &[
+                ("specialist_id", &specialist_id),
+                ("appointment_type", "Follow-up"),
+                ("week_start", &monday.to_string()),
+                ("weeks", "5"),
+            ],
+        )
+        .await
+        .json();
+    assert_eq!(month["days"].as_array().unwrap().len(), 35);
+    let too_many = patient
+        .call("scheduling/slots", &[("specialist_id", &specialist_id), ("appointment_type", "Follow-up"), ("weeks", "9")])
+        .await;
+    assert_eq!(too_many.status, 400);
+    assert!(too_many.body.contains("1 to 6 weeks"), "{}", too_many.body);
     // Another patient's appointment cannot be used to peek at "moving" it.
     let mut other = signed_in(&pool, clinic.other_patient.email).await;
     let peek = other

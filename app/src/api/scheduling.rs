@@ -91,15 +91,21 @@ pub async fn appointment_types() -> Result<Vec<AppointmentType>, AppError> {
     .await
 }
 
+/// The most weeks one slots call answers (a month view needs five or six).
+pub const MAX_SLOT_WEEKS: u32 = 6;
+
 /// Free starts of one specialist's week: the week of `week_start` (a date in their zone), or
 /// the current week when it is not given (so the browser's clock never decides "today").
-/// `moving` names an appointment being rescheduled, whose own time then counts as free.
+/// `weeks` asks for that many weeks from there (1 when not given, at most [`MAX_SLOT_WEEKS`]),
+/// still read with one query each for hours and appointments. `moving` names an appointment
+/// being rescheduled, whose own time then counts as free.
 #[server(endpoint = "scheduling/slots")]
 pub async fn get_week_slots(
     specialist_id: Uuid,
     appointment_type: String,
     week_start: Option<NaiveDate>,
     moving: Option<Uuid>,
+    weeks: Option<u32>,
 ) -> Result<WeekSlots, AppError> {
     crate::server::respond(async move {
         let user = crate::server::auth::require_user("scheduling/slots").await?;
@@ -107,11 +113,15 @@ pub async fn get_week_slots(
         if let Some(appointment_id) = moving {
             crate::server::policy::appointment_of_specialist(&state.pool, &user, appointment_id, specialist_id).await?;
         }
+        let weeks = weeks.unwrap_or(1);
+        if !(1..=MAX_SLOT_WEEKS).contains(&weeks) {
+            return Err(AppError::invalid("weeks", format!("Ask for 1 to {MAX_SLOT_WEEKS} weeks.")));
+        }
         crate::server::db::scheduling::week_slots(
             &state.pool,
             specialist_id,
             &appointment_type,
-            week_start,
+            (week_start, weeks),
             moving,
             Utc::now(),
         )

@@ -63,7 +63,7 @@ fn Booking() -> impl IntoView {
         },
         |(specialist, kind, week, moving, _, _, _)| async move {
             match specialist {
-                Some(id) if !kind.is_empty() => get_week_slots(id, kind, week, moving).await.map(Some),
+                Some(id) if !kind.is_empty() => get_week_slots(id, kind, week, moving, None).await.map(Some),
                 _ => Ok(None),
             }
         },

@@ -112,7 +112,7 @@ fn FreeTimes(
         move || (specialist_id.get(), appointment_type.get(), week.get()),
         move |(specialist, kind, week)| async move {
             match specialist {
-                Some(id) if !kind.is_empty() => get_week_slots(id, kind, week, moving).await.map(Some),
+                Some(id) if !kind.is_empty() => get_week_slots(id, kind, week, moving, None).await.map(Some),
                 _ => Ok(None),
             }
         },

@@ -139,11 +139,12 @@ pub fn monday_of(date: Option<NaiveDate>, zone: Tz, now: DateTime<Utc>) -> Naive
     date - Duration::days(date.weekday().num_days_from_monday().into())
 }
 
+/// Free times and explained closed times of `weeks` weeks from the week of `week_start`.
 pub async fn week_slots(
     pool: &PgPool,
     specialist_id: Uuid,
     appointment_type: &str,
-    week_start: Option<NaiveDate>,
+    (week_start, weeks): (Option<NaiveDate>, u32),
     moving: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<WeekSlots, AppError> {
@@ -155,12 +156,13 @@ pub async fn week_slots(
         .await?
         .ok_or(AppError::NotFound)?;
     let week_start = monday_of(week_start, zone_name.parse().map_err(AppError::internal)?, now);
-    let week_end = week_start + Duration::days(6);
+    let day_count = 7 * i64::from(weeks.max(1));
+    let week_end = week_start + Duration::days(day_count - 1);
     let (schedule, time_zone, specialist_name) =
         load_schedule(&mut conn, specialist_id, week_start, week_end, moving).await?;
     let rules = rules(&settings, duration, now);
     let (open, close) = display_hours(&schedule, week_start, week_end);
-    let days = (0..7)
+    let days = (0..day_count)
         .map(|offset| {
             let date = week_start + Duration::days(offset);
             let label = |at: DateTime<Utc>| at.with_timezone(&schedule.zone).format("%H:%M").to_string();
