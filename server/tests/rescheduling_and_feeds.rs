@@ -247,6 +247,9 @@ async fn the_calendar_has_day_week_and_month_views(pool: PgPool) {
 
     let nonsense = admin.call("calendar/view", &[("view", "year")]).await;
     assert_eq!(nonsense.status, 400);
+    let far = admin.call("calendar/view", &[("view", "month"), ("anchor", "2500-01-01")]).await;
+    assert_eq!(far.status, 400);
+    assert!(far.body.contains("between 1900 and 2200"), "{}", far.body);
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -291,7 +294,10 @@ async fn the_slots_explain_what_cannot_be_booked(pool: PgPool) {
         .json();
     assert_eq!(month["days"].as_array().unwrap().len(), 35);
     let too_many = patient
-        .call("scheduling/slots", &[("specialist_id", &specialist_id), ("appointment_type", "Follow-up"), ("weeks", "9")])
+        .call(
+            "scheduling/slots",
+            &[("specialist_id", &specialist_id), ("appointment_type", "Follow-up"), ("weeks", "9")],
+        )
         .await;
     assert_eq!(too_many.status, 400);
     assert!(too_many.body.contains("1 to 6 weeks"), "{}", too_many.body);

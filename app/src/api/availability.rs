@@ -63,6 +63,9 @@ pub async fn add_exception(
         let user = crate::server::auth::require_user("availability/add-exception").await?;
         let state = crate::server::state::app_state()?;
         let specialist_id = crate::server::policy::specialist_to_manage(&state.pool, &user, specialist_id).await?;
+        if !crate::domain::dates::is_plannable(date) {
+            return Err(AppError::invalid("date", crate::domain::dates::out_of_range_message()));
+        }
         let hours = if day_off {
             None
         } else {

@@ -142,6 +142,9 @@ pub async fn get_staff_calendar(
         let user = crate::server::auth::require_user("calendar/view").await?;
         let state = crate::server::state::app_state()?;
         let view = CalendarView::parse(&view).ok_or_else(|| AppError::invalid("view", "Choose day, week or month."))?;
+        if anchor.is_some_and(|date| !crate::domain::dates::is_plannable(date)) {
+            return Err(AppError::invalid("anchor", crate::domain::dates::out_of_range_message()));
+        }
         crate::server::db::staff_calendar::calendar(&state.pool, &user, view, anchor, specialist_id, Utc::now()).await
     })
     .await

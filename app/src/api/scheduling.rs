@@ -113,6 +113,9 @@ pub async fn get_week_slots(
         if let Some(appointment_id) = moving {
             crate::server::policy::appointment_of_specialist(&state.pool, &user, appointment_id, specialist_id).await?;
         }
+        if week_start.is_some_and(|date| !crate::domain::dates::is_plannable(date)) {
+            return Err(AppError::invalid("week_start", crate::domain::dates::out_of_range_message()));
+        }
         let weeks = weeks.unwrap_or(1);
         if !(1..=MAX_SLOT_WEEKS).contains(&weeks) {
             return Err(AppError::invalid("weeks", format!("Ask for 1 to {MAX_SLOT_WEEKS} weeks.")));

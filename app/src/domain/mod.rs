@@ -3,6 +3,7 @@
 pub mod appointment_status;
 pub mod availability;
 pub mod calendar_layout;
+pub mod dates;
 pub mod email;
 pub mod ical;
 pub mod login_throttle;
