@@ -37,6 +37,14 @@ impl AppointmentStatus {
     }
 }
 
+/// A stored status as people read it ("NoShow" is shown as "No-show").
+pub fn status_label(status: &str) -> &str {
+    match status {
+        "NoShow" => "No-show",
+        other => other,
+    }
+}
+
 /// Why a status change is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum TransitionError {

@@ -41,12 +41,7 @@ pub(crate) fn status_classes(status: &str) -> &'static str {
     }
 }
 
-pub(crate) fn status_label(status: &str) -> &str {
-    match status {
-        "NoShow" => "No-show",
-        other => other,
-    }
-}
+pub(crate) use crate::domain::appointment_status::status_label;
 
 /// An appointment on its way to a new time: from a drop (`start` known) or from "Move…".
 #[derive(Debug, Clone, PartialEq)]
