@@ -113,18 +113,30 @@ fn bench_engine() {
     println!("speed-up: {:.0}x", naive_median.as_secs_f64() / fast_median.as_secs_f64());
 }
 
+/// Calls a server function through the router with form-encoded arguments, as the browser does.
+async fn post_form(
+    router: axum::Router,
+    cookie: Option<&str>,
+    endpoint: &str,
+    body: String,
+) -> axum::response::Response {
+    let mut request =
+        Request::post(format!("/api/{endpoint}")).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    router.oneshot(request.body(Body::from(body)).unwrap()).await.unwrap()
+}
+
+/// The whole body of a response.
+async fn body_of(response: axum::response::Response) -> axum::body::Bytes {
+    http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes()
+}
+
 /// Signs in through the router and returns the session cookie.
 async fn sign_in(router: &axum::Router, encoded_email: &str) -> String {
-    let login = router
-        .clone()
-        .oneshot(
-            Request::post("/api/auth/login")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(format!("email={encoded_email}&password=benchmark+password+1")))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let body = format!("email={encoded_email}&password=benchmark+password+1");
+    let login = post_form(router.clone(), None, "auth/login", body).await;
     login.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
@@ -144,19 +156,9 @@ async fn slot_calls(
             today + Duration::days(7 * (1 + (round as i64 % 4)))
         );
         let began = Instant::now();
-        let response = router
-            .clone()
-            .oneshot(
-                Request::post("/api/scheduling/slots")
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .header(header::COOKIE, cookie)
-                    .body(Body::from(body))
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
+        let response = post_form(router.clone(), Some(cookie), "scheduling/slots", body).await;
         assert!(response.status().is_success());
-        let _ = http_body_util::BodyExt::collect(response.into_body()).await.unwrap();
+        body_of(response).await;
         times.push(began.elapsed());
     }
     times.sort();
@@ -246,19 +248,9 @@ async fn bench_database(pool: &PgPool) {
     for round in 0..50 {
         let body = format!("view=month&anchor={}", today + Duration::days(30 * (1 + (round % 3))));
         let began = Instant::now();
-        let response = router
-            .clone()
-            .oneshot(
-                Request::post("/api/calendar/view")
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .header(header::COOKIE, &admin_cookie)
-                    .body(Body::from(body))
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
+        let response = post_form(router.clone(), Some(&admin_cookie), "calendar/view", body).await;
         assert!(response.status().is_success());
-        let bytes = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+        let bytes = body_of(response).await;
         calendar_times.push(began.elapsed());
         let calendar: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         shown = calendar["appointments"].as_array().map_or(0, Vec::len);
@@ -305,18 +297,9 @@ async fn bench_database(pool: &PgPool) {
         );
         tasks.push(tokio::spawn(async move {
             let began = Instant::now();
-            let response = router
-                .oneshot(
-                    Request::post("/api/appointments/book")
-                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                        .header(header::COOKIE, cookie)
-                        .body(Body::from(body))
-                        .unwrap(),
-                )
-                .await
-                .unwrap();
+            let response = post_form(router, Some(&cookie), "appointments/book", body).await;
             let status = response.status().as_u16();
-            let body = http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes();
+            let body = body_of(response).await;
             if status != 200 && status != 409 {
                 eprintln!("booking answered {status}: {}", String::from_utf8_lossy(&body));
             }
