@@ -10,7 +10,7 @@ use app::api::scheduling::SLOT_TAKEN;
 use chrono::{DateTime, Datelike, Duration, Utc};
 use chrono_tz::Europe::Madrid;
 use common::clinic::Clinic;
-use common::scheduling::{book, future_monday, madrid, open_every_day, signed_in};
+use common::scheduling::{book, future_monday, madrid, open_every_day, signed_in, slots};
 use sqlx::PgPool;
 
 #[sqlx::test(migrations = "../migrations")]
@@ -19,17 +19,7 @@ async fn the_week_shows_free_slots_in_the_specialists_zone(pool: PgPool) {
     open_every_day(&pool, &clinic).await;
     let monday = future_monday();
     let mut patient = signed_in(&pool, clinic.patient.email).await;
-    let specialist = clinic.specialist_id.to_string();
-    let week = patient
-        .call(
-            "scheduling/slots",
-            &[
-                ("specialist_id", &specialist),
-                ("appointment_type", "Initial consultation"),
-                ("week_start", &monday.to_string()),
-            ],
-        )
-        .await;
+    let week = slots(&mut patient, clinic.specialist_id, "Initial consultation", monday, &[]).await;
     assert_eq!(week.status, 200, "{}", week.body);
     let week = week.json();
     assert_eq!(week["time_zone"], "Europe/Madrid");
@@ -243,24 +233,14 @@ async fn specialists_edit_their_hours_and_bad_weeks_change_nothing(pool: PgPool)
         )
         .await;
     assert_eq!(off.status, 200, "{}", off.body);
-    let specialist_id = clinic.specialist_id.to_string();
-    let slots = specialist
-        .call(
-            "scheduling/slots",
-            &[
-                ("specialist_id", &specialist_id),
-                ("appointment_type", "Follow-up"),
-                ("week_start", &monday.to_string()),
-            ],
-        )
-        .await
-        .json();
-    assert_eq!(slots["days"][0]["slots"].as_array().unwrap().len(), 0, "Monday is off");
-    assert!(!slots["days"][2]["slots"].as_array().unwrap().is_empty(), "Wednesday afternoon is open");
-    assert_eq!(slots["days"][1]["slots"].as_array().unwrap().len(), 0, "Tuesday is no longer a working day");
+    let week = slots(&mut specialist, clinic.specialist_id, "Follow-up", monday, &[]).await.json();
+    assert_eq!(week["days"][0]["slots"].as_array().unwrap().len(), 0, "Monday is off");
+    assert!(!week["days"][2]["slots"].as_array().unwrap().is_empty(), "Wednesday afternoon is open");
+    assert_eq!(week["days"][1]["slots"].as_array().unwrap().len(), 0, "Tuesday is no longer a working day");
 
     // Another specialist cannot touch these hours.
     let mut other = signed_in(&pool, clinic.other_specialist.email).await;
+    let specialist_id = clinic.specialist_id.to_string();
     let peek = other.call("availability/get", &[("specialist_id", &specialist_id)]).await;
     assert_eq!(peek.status, 404);
 }
@@ -294,14 +274,7 @@ async fn admins_set_the_booking_rules_and_types_and_bad_input_changes_nothing(po
     assert_eq!(setup["rules"]["slot_step_minutes"], 60);
     assert!(setup["types"].as_array().unwrap().iter().any(|t| t["name"] == "Cupping" && t["duration_minutes"] == 45));
     let monday = future_monday();
-    let specialist_id = clinic.specialist_id.to_string();
-    let week = admin
-        .call(
-            "scheduling/slots",
-            &[("specialist_id", &specialist_id), ("appointment_type", "Cupping"), ("week_start", &monday.to_string())],
-        )
-        .await
-        .json();
+    let week = slots(&mut admin, clinic.specialist_id, "Cupping", monday, &[]).await.json();
     let labels: Vec<&str> =
         week["days"][0]["slots"].as_array().unwrap().iter().map(|s| s["label"].as_str().unwrap()).collect();
     assert_eq!(labels, ["09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00"]);

@@ -11,7 +11,7 @@ use axum::http::Request;
 use chrono::{DateTime, Duration, Utc};
 use common::clinic::Clinic;
 use common::http::Client;
-use common::scheduling::{book, future_monday, madrid, open_every_day, signed_in};
+use common::scheduling::{book, future_monday, madrid, open_every_day, signed_in, slots};
 use common::{count, insert_appointment};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -259,18 +259,7 @@ async fn the_slots_explain_what_cannot_be_booked(pool: PgPool) {
     let monday = future_monday();
     appointment(&pool, &clinic, madrid(monday, 10, 0), 60).await;
     let mut patient = signed_in(&pool, clinic.patient.email).await;
-    let specialist_id = clinic.specialist_id.to_string();
-    let week = patient
-        .call(
-            "scheduling/slots",
-            &[
-                ("specialist_id", &specialist_id),
-                ("appointment_type", "Follow-up"),
-                ("week_start", &monday.to_string()),
-            ],
-        )
-        .await
-        .json();
+    let week = slots(&mut patient, clinic.specialist_id, "Follow-up", monday, &[]).await.json();
     let closed = week["days"][0]["closed"].as_array().unwrap();
     // Starts from 09:45 would run into the 10:00-11:00 appointment (30-minute follow-up).
     assert!(
@@ -280,40 +269,15 @@ async fn the_slots_explain_what_cannot_be_booked(pool: PgPool) {
     assert!(closed.iter().any(|c| c["reason"] == "Outside working hours"), "{closed:?}");
 
     // A month in one call; more than six weeks is refused clearly.
-    let month = patient
-        .call(
-            "scheduling/slots",
-            &[
-                ("specialist_id", &specialist_id),
-                ("appointment_type", "Follow-up"),
-                ("week_start", &monday.to_string()),
-                ("weeks", "5"),
-            ],
-        )
-        .await
-        .json();
+    let month = slots(&mut patient, clinic.specialist_id, "Follow-up", monday, &[("weeks", "5")]).await.json();
     assert_eq!(month["days"].as_array().unwrap().len(), 35);
-    let too_many = patient
-        .call(
-            "scheduling/slots",
-            &[("specialist_id", &specialist_id), ("appointment_type", "Follow-up"), ("weeks", "9")],
-        )
-        .await;
+    let too_many = slots(&mut patient, clinic.specialist_id, "Follow-up", monday, &[("weeks", "9")]).await;
     assert_eq!(too_many.status, 400);
     assert!(too_many.body.contains("1 to 6 weeks"), "{}", too_many.body);
     // Another patient's appointment cannot be used to peek at "moving" it.
     let mut other = signed_in(&pool, clinic.other_patient.email).await;
-    let peek = other
-        .call(
-            "scheduling/slots",
-            &[
-                ("specialist_id", &specialist_id),
-                ("appointment_type", "Follow-up"),
-                ("week_start", &monday.to_string()),
-                ("moving", &clinic.appointment_id.to_string()),
-            ],
-        )
-        .await;
+    let moving = clinic.appointment_id.to_string();
+    let peek = slots(&mut other, clinic.specialist_id, "Follow-up", monday, &[("moving", &moving)]).await;
     assert_eq!(peek.status, 404);
 }
 

@@ -53,3 +53,19 @@ pub async fn book(client: &mut Client, clinic: &Clinic, start: DateTime<Utc>, ki
         )
         .await
 }
+
+/// `scheduling/slots` for the week of `monday`, with any further arguments (`weeks`, `moving`).
+pub async fn slots(
+    client: &mut Client,
+    specialist_id: uuid::Uuid,
+    kind: &str,
+    monday: NaiveDate,
+    more: &[(&str, &str)],
+) -> Response {
+    let specialist_id = specialist_id.to_string();
+    let monday = monday.to_string();
+    let mut args =
+        vec![("specialist_id", specialist_id.as_str()), ("appointment_type", kind), ("week_start", monday.as_str())];
+    args.extend_from_slice(more);
+    client.call("scheduling/slots", &args).await
+}
