@@ -80,8 +80,22 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Request(value.to_string())
+        match value {
+            // The arguments did not decode: the caller's mistake (a 400), about one field.
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
+                let field = field_named_in(&message).unwrap_or("request");
+                AppError::invalid(field, format!("This value could not be read ({message})."))
+            }
+            other => AppError::Request(other.to_string()),
+        }
     }
+}
+
+/// The field a decoding message names: serde writes them in backticks (missing field `start`),
+/// serde_qs after "at" or in brackets.
+fn field_named_in(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once("field `")?;
+    rest.split_once('`').map(|(field, _)| field)
 }
 
 #[cfg(feature = "ssr")]

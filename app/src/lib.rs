@@ -54,6 +54,7 @@ fn AuthProvider(children: ChildrenFn) -> impl IntoView {
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use_response_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -69,6 +70,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The hydration scripts carry the nonce that the server's security-headers layer put in this
+/// response's Content-Security-Policy (it travels in the request's extensions).
+fn use_response_nonce() {
+    #[cfg(feature = "ssr")]
+    if let Some(nonce) =
+        use_context::<http::request::Parts>().and_then(|parts| parts.extensions.get::<leptos::nonce::Nonce>().cloned())
+    {
+        provide_context(nonce);
     }
 }
 

@@ -8,11 +8,13 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use app::api::ENDPOINTS;
-use app::server::state::{AppState, AuthSettings};
+use app::server::state::AuthSettings;
 use clap::{Args, Parser, Subcommand};
 use leptos::prelude::get_configuration;
 
-use crate::{admin, connect, exit_code, init_tracing, router, seed, MIGRATOR};
+use crate::client_addr::TrustedProxies;
+use crate::startup::{Application, HttpSettings};
+use crate::{admin, connect, exit_code, init_tracing, seed, MIGRATOR};
 
 #[derive(Debug, Parser)]
 #[command(name = "server", version, about = "SyEI: the backoffice of a holistic medical centre")]
@@ -54,9 +56,19 @@ struct ServeArgs {
     /// A session is over this many hours after sign-in.
     #[arg(long, env = "SYEI_SESSION_LIFETIME_HOURS", default_value_t = 12)]
     session_lifetime_hours: i64,
-    /// Mark the session cookie Secure and name it __Host-syei_session (serve behind https).
-    #[arg(long, env = "SYEI_SECURE_COOKIES", default_value_t = false)]
-    secure_cookies: bool,
+    /// Development only: a plain `syei_session` cookie without Secure, and no HSTS, for
+    /// http://127.0.0.1 (`make run` and `make test` set it). Without it the cookie is
+    /// `__Host-syei_session` with Secure, which browsers only send over https.
+    #[arg(long, env = "SYEI_DEV_INSECURE_COOKIES", default_value_t = false)]
+    dev_insecure_cookies: bool,
+    /// The origin people open the clinic on (scheme, host, port), e.g. https://clinic.example.
+    /// Writes from browsers must come from it. Default: http(s)://<listen address>.
+    #[arg(long, env = "SYEI_PUBLIC_ORIGIN")]
+    public_origin: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For names the client (addresses or networks,
+    /// comma-separated). Default: none, and the socket's peer is the client.
+    #[arg(long, env = "SYEI_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxies: TrustedProxies,
     /// Sign-in attempts one address may make per minute.
     #[arg(long, env = "SYEI_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 30)]
     login_attempts_per_minute: u32,
@@ -79,11 +91,19 @@ impl ServeArgs {
         Only::parse_from(["server"]).serve
     }
 
+    fn http_settings(&self, addr: SocketAddr) -> HttpSettings {
+        let direct = HttpSettings::direct(addr, !self.dev_insecure_cookies);
+        HttpSettings {
+            public_origin: self.public_origin.clone().unwrap_or(direct.public_origin),
+            trusted_proxies: self.trusted_proxies.clone(),
+        }
+    }
+
     fn auth_settings(&self) -> AuthSettings {
         AuthSettings {
             idle_timeout: chrono::Duration::minutes(self.session_idle_minutes.max(1)),
             absolute_lifetime: chrono::Duration::hours(self.session_lifetime_hours.max(1)),
-            secure_cookies: self.secure_cookies,
+            secure_cookies: !self.dev_insecure_cookies,
             login_attempts_per_minute: self.login_attempts_per_minute,
         }
     }
@@ -143,7 +163,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 /// One endpoint a line: its full path and who may call it (`public` for anyone).
 fn print_routes() {
     for endpoint in ENDPOINTS {
-        println!("{} {}", endpoint.path(), endpoint.callers());
+        println!("{} {}", endpoint.path, endpoint.callers());
     }
 }
 
@@ -153,23 +173,10 @@ async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {
     if let Some(addr) = args.addr {
         leptos_options.site_addr = addr;
     }
-    let addr = leptos_options.site_addr;
-    let sessions = app::server::session_store::PgSessionStore::new(pool.clone());
-    // Expired sessions are already refused on load; this only keeps the table small.
-    tokio::spawn(async move {
-        use tower_sessions::session_store::ExpiredDeletion;
-        let mut every_ten_minutes = tokio::time::interval(std::time::Duration::from_secs(600));
-        loop {
-            every_ten_minutes.tick().await;
-            if let Err(error) = sessions.delete_expired().await {
-                tracing::warn!(%error, "expired-session cleanup failed");
-            }
-        }
-    });
-    let app = router(AppState::new(leptos_options, pool, args.auth_settings()));
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
-    tracing::info!("SyEI listening on http://{addr}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("server error")
+    let http = args.http_settings(leptos_options.site_addr);
+    let application = Application::build(leptos_options, pool, args.auth_settings(), http)?;
+    tracing::info!("SyEI listening on http://{}", application.local_addr());
+    application.run_until_stopped(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

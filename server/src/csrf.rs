@@ -1,15 +1,27 @@
 //! Cross-site request forgery: a page on another site must not be able to make a signed-in
-//! browser change anything here. Every state-changing request (anything but GET/HEAD/OPTIONS)
-//! must come from this site, which browsers state in `Sec-Fetch-Site` (or, older ones, in
-//! `Origin`). The session cookie's SameSite=Lax is the second line.
+//! browser change anything here. A state-changing request (anything but GET/HEAD/OPTIONS) that
+//! carries a cookie must say it comes from this site: `Sec-Fetch-Site: same-origin` (every
+//! current browser sends it), or an `Origin` equal to the configured public origin, scheme
+//! included. The session cookie's SameSite=Lax is the second line.
 
-use axum::extract::Request;
-use axum::http::{header, Method, StatusCode};
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-pub async fn refuse_cross_site_writes(request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) || is_same_site(&request) {
+/// The origin people reach us on, e.g. `https://clinic.example` (no trailing slash).
+#[derive(Debug, Clone)]
+pub struct PublicOrigin(pub String);
+
+pub async fn refuse_cross_site_writes(
+    State(origin): State<Arc<PublicOrigin>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let safe_method = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe_method || !request.headers().contains_key(header::COOKIE) || is_same_origin(request.headers(), &origin) {
         next.run(request).await
     } else {
         tracing::warn!(path = %request.uri().path(), "cross-site write refused");
@@ -17,22 +29,12 @@ pub async fn refuse_cross_site_writes(request: Request, next: Next) -> Response 
     }
 }
 
-fn is_same_site(request: &Request) -> bool {
-    let headers = request.headers();
+fn is_same_origin(headers: &HeaderMap, public: &PublicOrigin) -> bool {
     if let Some(site) = headers.get("sec-fetch-site") {
-        // "none" is the person typing the address or using a bookmark.
-        return matches!(site.to_str(), Ok("same-origin" | "none"));
+        return site.as_bytes() == b"same-origin";
     }
-    match (headers.get(header::ORIGIN), headers.get(header::HOST)) {
-        (Some(origin), Some(host)) => {
-            let (Ok(origin), Ok(host)) = (origin.to_str(), host.to_str()) else {
-                return false;
-            };
-            origin.split_once("://").is_some_and(|(_, origin_host)| origin_host == host)
-        }
-        (Some(_), None) => false,
-        // No browser sent this (browsers always send Origin on cross-site POSTs), so there is no
-        // ambient cookie being abused: command-line clients and server-to-server calls pass.
-        (None, _) => true,
-    }
+    headers
+        .get(header::ORIGIN)
+        .and_then(|origin| origin.to_str().ok())
+        .is_some_and(|origin| origin.trim_end_matches('/').eq_ignore_ascii_case(public.0.trim_end_matches('/')))
 }

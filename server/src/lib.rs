@@ -1,19 +1,25 @@
 //! The SyEI server: configuration, telemetry, the HTTP router and the command-line tools.
 
 pub mod admin;
+pub mod api_gate;
 pub mod cli;
+pub mod client_addr;
 pub mod csrf;
 pub mod feeds;
+pub mod headers;
 pub mod health;
 pub mod seed;
+pub mod startup;
 
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use app::server::session_store::PgSessionStore;
 use app::server::state::AppState;
 use app::{shell, App};
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
@@ -25,13 +31,15 @@ use tower_sessions::cookie::{time, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use cli::run_cli;
+use startup::HttpSettings;
 
 /// Every schema change, embedded in the binary so `server migrate` needs no files.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
-/// The whole HTTP surface: health probes, the server functions and the rendered pages, behind
-/// the session layer (sessions live in PostgreSQL) and the cross-site request check.
-pub fn router(state: AppState) -> Router {
+/// The whole HTTP surface: health probes, the server functions and the rendered pages. From the
+/// outside in: tracing, security headers, the client's address, the cross-site write check,
+/// sessions (kept in PostgreSQL), and the server-function gate.
+pub fn router(state: AppState, http: Arc<HttpSettings>) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
@@ -53,8 +61,17 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(state.clone(), api_gate::gate_server_functions))
         .layer(sessions)
-        .layer(axum::middleware::from_fn(csrf::refuse_cross_site_writes))
+        .layer(from_fn_with_state(
+            Arc::new(csrf::PublicOrigin(http.public_origin.clone())),
+            csrf::refuse_cross_site_writes,
+        ))
+        .layer(from_fn_with_state(Arc::new(http.trusted_proxies.clone()), client_addr::attach_client_addr))
+        .layer(from_fn_with_state(
+            Arc::new(headers::HeaderSettings { https: state.auth.secure_cookies }),
+            headers::security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -16,8 +16,7 @@ pub struct AccountProfile {
 #[server(endpoint = "account/profile")]
 pub async fn my_profile() -> Result<AccountProfile, AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("account/profile").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         crate::server::db::users::own_profile(&state.pool, user).await
     })
     .await
@@ -34,8 +33,7 @@ pub async fn change_password(
     use crate::domain::password_policy::check_new_password;
     use crate::server::password::{hash_password, verify_password_blocking};
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("account/change-password").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         check_new_password(&new_password).map_err(|e| AppError::invalid("new_password", e.to_string()))?;
         if new_password != confirm_password {
             return Err(AppError::invalid("confirm_password", "The two new passwords differ."));
@@ -66,8 +64,7 @@ pub async fn change_password(
 #[server(endpoint = "account/sign-out-everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("account/sign-out-everywhere").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         let mut tx = crate::server::audit::begin_as(&state.pool, user.user_id).await?;
         crate::server::db::users::bump_session_epoch(&mut tx, user.user_id).await?;
         tx.commit().await?;

@@ -45,10 +45,9 @@ pub struct SignedIn {
 #[server(endpoint = "auth/me")]
 pub async fn get_current_user() -> Result<Option<SignedIn>, AppError> {
     crate::server::respond(async move {
-        let Some(user) = crate::server::auth::authorize("auth/me").await? else {
+        let (Some(user), state) = crate::server::optional_caller().await? else {
             return Ok(None);
         };
-        let state = crate::server::state::app_state()?;
         let unread_notifications = crate::server::db::scheduling::unread_count(&state.pool, user.user_id).await?;
         Ok(Some(SignedIn { user, unread_notifications }))
     })
@@ -58,8 +57,7 @@ pub async fn get_current_user() -> Result<Option<SignedIn>, AppError> {
 #[server(endpoint = "auth/login")]
 pub async fn login(email: String, password: String) -> Result<CurrentUser, AppError> {
     crate::server::respond(async move {
-        crate::server::auth::authorize("auth/login").await?;
-        let state = crate::server::state::app_state()?;
+        let (_, state) = crate::server::optional_caller().await?;
         crate::server::auth::sign_in(&state, &email, password).await
     })
     .await
@@ -68,8 +66,7 @@ pub async fn login(email: String, password: String) -> Result<CurrentUser, AppEr
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("auth/logout").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         crate::server::auth::sign_out(&state, &user).await
     })
     .await

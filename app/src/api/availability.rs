@@ -29,8 +29,7 @@ pub struct Availability {
 #[server(endpoint = "availability/get")]
 pub async fn get_availability(specialist_id: Option<Uuid>) -> Result<Availability, AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("availability/get").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         let specialist_id = crate::server::policy::specialist_to_manage(&state.pool, &user, specialist_id).await?;
         crate::server::db::availability::load(&state.pool, specialist_id).await
     })
@@ -41,8 +40,7 @@ pub async fn get_availability(specialist_id: Option<Uuid>) -> Result<Availabilit
 #[server(endpoint = "availability/save-week", input = server_fn::codec::Json)]
 pub async fn save_week(specialist_id: Option<Uuid>, blocks: Vec<BlockInput>) -> Result<(), AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("availability/save-week").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         let specialist_id = crate::server::policy::specialist_to_manage(&state.pool, &user, specialist_id).await?;
         let week = crate::domain::availability::parse_week(&blocks).map_err(AppError::Validation)?;
         crate::server::db::availability::replace_week(&state.pool, &user, specialist_id, &week).await
@@ -60,8 +58,7 @@ pub async fn add_exception(
     end: String,
 ) -> Result<(), AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("availability/add-exception").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         let specialist_id = crate::server::policy::specialist_to_manage(&state.pool, &user, specialist_id).await?;
         if !crate::domain::dates::is_plannable(date) {
             return Err(AppError::invalid("date", crate::domain::dates::out_of_range_message()));
@@ -84,8 +81,7 @@ pub async fn add_exception(
 #[server(endpoint = "availability/remove-exception")]
 pub async fn remove_exception(availability_block_id: Uuid) -> Result<(), AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("availability/remove-exception").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         crate::server::db::availability::remove_exception(&state.pool, &user, availability_block_id).await
     })
     .await

@@ -139,8 +139,7 @@ pub async fn get_staff_calendar(
     specialist_id: Option<Uuid>,
 ) -> Result<StaffCalendar, AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("calendar/view").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         let view = CalendarView::parse(&view).ok_or_else(|| AppError::invalid("view", "Choose day, week or month."))?;
         if anchor.is_some_and(|date| !crate::domain::dates::is_plannable(date)) {
             return Err(AppError::invalid("anchor", crate::domain::dates::out_of_range_message()));

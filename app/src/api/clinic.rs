@@ -66,8 +66,7 @@ impl ClinicRules {
 #[server(endpoint = "clinic/setup")]
 pub async fn get_clinic_setup() -> Result<ClinicSetup, AppError> {
     crate::server::respond(async move {
-        crate::server::auth::require_user("clinic/setup").await?;
-        let state = crate::server::state::app_state()?;
+        let (_, state) = crate::server::caller().await?;
         crate::server::db::clinic::setup(&state.pool).await
     })
     .await
@@ -76,8 +75,7 @@ pub async fn get_clinic_setup() -> Result<ClinicSetup, AppError> {
 #[server(endpoint = "clinic/save-rules", input = server_fn::codec::Json)]
 pub async fn save_clinic_rules(rules: ClinicRules) -> Result<(), AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("clinic/save-rules").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         rules.validate()?;
         crate::server::db::clinic::save_rules(&state.pool, user.user_id, &rules).await
     })
@@ -88,8 +86,7 @@ pub async fn save_clinic_rules(rules: ClinicRules) -> Result<(), AppError> {
 #[server(endpoint = "clinic/save-type")]
 pub async fn save_appointment_type(name: String, duration_minutes: i32, is_active: bool) -> Result<(), AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("clinic/save-type").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         let name = name.trim().to_string();
         let mut errors = Vec::new();
         if name.is_empty() || name.chars().count() > 50 {

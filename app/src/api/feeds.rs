@@ -19,8 +19,7 @@ pub struct FeedLink {
 #[server(endpoint = "feeds/status")]
 pub async fn feed_status() -> Result<FeedLink, AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("feeds/status").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         crate::server::db::feeds::status(&state.pool, &user).await
     })
     .await
@@ -30,8 +29,7 @@ pub async fn feed_status() -> Result<FeedLink, AppError> {
 #[server(endpoint = "feeds/create")]
 pub async fn create_feed() -> Result<String, AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("feeds/create").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         let token = crate::server::db::feeds::create(&state.pool, &user).await?;
         Ok(format!("{FEED_PATH_PREFIX}{token}.ics"))
     })
@@ -41,8 +39,7 @@ pub async fn create_feed() -> Result<String, AppError> {
 #[server(endpoint = "feeds/revoke")]
 pub async fn revoke_feed() -> Result<(), AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("feeds/revoke").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         crate::server::db::feeds::revoke(&state.pool, &user).await
     })
     .await

@@ -60,8 +60,7 @@ pub struct HelpedPatient {
 #[server(endpoint = "home/admin-summary")]
 pub async fn admin_summary() -> Result<AdminOverview, AppError> {
     crate::server::respond(async move {
-        crate::server::auth::require_user("home/admin-summary").await?;
-        let state = crate::server::state::app_state()?;
+        let (_, state) = crate::server::caller().await?;
         crate::server::db::home::admin_summary(&state.pool).await
     })
     .await
@@ -70,8 +69,7 @@ pub async fn admin_summary() -> Result<AdminOverview, AppError> {
 #[server(endpoint = "home/specialist-today")]
 pub async fn specialist_today() -> Result<SpecialistDay, AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("home/specialist-today").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         crate::server::db::home::specialist_today(&state.pool, user.user_id).await
     })
     .await
@@ -80,8 +78,7 @@ pub async fn specialist_today() -> Result<SpecialistDay, AppError> {
 #[server(endpoint = "home/my-care")]
 pub async fn my_care() -> Result<CareOverview, AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("home/my-care").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         crate::server::db::home::my_care(&state.pool, user.user_id).await
     })
     .await
@@ -90,8 +87,7 @@ pub async fn my_care() -> Result<CareOverview, AppError> {
 #[server(endpoint = "home/family")]
 pub async fn family_home() -> Result<Vec<HelpedPatient>, AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("home/family").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         crate::server::db::home::family_home(&state.pool, user.user_id).await
     })
     .await

@@ -1,11 +1,12 @@
 //! Server functions, one module per area. Each one is thin: authenticate, authorize,
 //! validate, query, audit, return a DTO.
 //!
-//! Every server function has an explicit, stable endpoint `/api/<area>/<verb>` and an entry in
-//! [`ENDPOINTS`], which says who may call it. The server enforces that table before anything
-//! else (`server::auth::authorize`), `server routes` prints it, and a test fails when a server
-//! function is missing from it. Record-level rules (whose patient is this?) come on top, in
-//! `server::policy`.
+//! Every server function has an explicit, stable endpoint `/api/<area>/<verb>`, written once, in
+//! its `#[server]` attribute. [`ENDPOINTS`] names the function by its type (so its path cannot
+//! be mistyped) and says who may call it. A layer in front of the server-function routes looks
+//! the request's path up in that table before any body runs (deny by default: a path not in it
+//! is refused), `server routes` prints it, and a test fails when a server function is missing
+//! from it. Record-level rules (whose patient is this?) come on top, in the services.
 
 pub mod account;
 pub mod auth;
@@ -18,6 +19,8 @@ pub mod patients;
 pub mod scheduling;
 pub mod specialists;
 pub mod users;
+
+use leptos::server_fn::ServerFn;
 
 use crate::domain::role::Role;
 
@@ -32,8 +35,8 @@ pub enum Access {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Endpoint {
-    /// The part after `/api/`.
-    pub name: &'static str,
+    /// The full path, `/api/<area>/<verb>`, taken from the server function itself.
+    pub path: &'static str,
     pub access: Access,
     /// Callable while the account must still replace a temporary password.
     pub allowed_before_password_change: bool,
@@ -47,12 +50,12 @@ const STAFF: &[Role] = &[Role::Admin, Role::Specialist];
 /// Who has a calendar feed of their own appointments.
 const FEED_OWNERS: &[Role] = &[Role::Specialist, Role::Patient];
 
-const fn public(name: &'static str) -> Endpoint {
-    Endpoint { name, access: Access::Public, allowed_before_password_change: true }
+const fn public<F: ServerFn>() -> Endpoint {
+    Endpoint { path: F::PATH, access: Access::Public, allowed_before_password_change: true }
 }
 
-const fn roles(name: &'static str, roles: &'static [Role]) -> Endpoint {
-    Endpoint { name, access: Access::Roles(roles), allowed_before_password_change: false }
+const fn roles<F: ServerFn>(roles: &'static [Role]) -> Endpoint {
+    Endpoint { path: F::PATH, access: Access::Roles(roles), allowed_before_password_change: false }
 }
 
 const fn during_password_change(endpoint: Endpoint) -> Endpoint {
@@ -60,54 +63,56 @@ const fn during_password_change(endpoint: Endpoint) -> Endpoint {
 }
 
 pub const ENDPOINTS: &[Endpoint] = &[
-    public("specialists/list"),
-    public("auth/me"),
-    public("auth/login"),
-    during_password_change(roles("auth/logout", ALL_ROLES)),
-    during_password_change(roles("account/profile", ALL_ROLES)),
-    during_password_change(roles("account/change-password", ALL_ROLES)),
-    roles("account/sign-out-everywhere", ALL_ROLES),
-    roles("home/admin-summary", ADMIN),
-    roles("home/specialist-today", &[Role::Specialist]),
-    roles("home/my-care", &[Role::Patient]),
-    roles("home/family", &[Role::FamilyMember]),
-    roles("patients/get", ALL_ROLES),
-    roles("users/list", ADMIN),
-    roles("users/get", ADMIN),
-    roles("users/create", ADMIN),
-    roles("users/update", ADMIN),
-    roles("users/set-active", ADMIN),
-    roles("users/reset-password", ADMIN),
-    roles("users/patient-options", STAFF),
-    roles("scheduling/appointment-types", ALL_ROLES),
-    roles("scheduling/slots", ALL_ROLES),
-    roles("appointments/book", ALL_ROLES),
-    roles("appointments/mine", &[Role::Patient, Role::FamilyMember]),
-    roles("appointments/cancel", ALL_ROLES),
-    roles("appointments/reschedule", ALL_ROLES),
-    roles("appointments/set-status", &[Role::Admin, Role::Specialist]),
-    roles("calendar/view", STAFF),
-    public("notifications/list"),
-    roles("availability/get", STAFF),
-    roles("availability/save-week", STAFF),
-    roles("availability/add-exception", STAFF),
-    roles("availability/remove-exception", STAFF),
-    roles("notifications/mark-read", ALL_ROLES),
-    roles("clinic/setup", ADMIN),
-    roles("clinic/save-rules", ADMIN),
-    roles("clinic/save-type", ADMIN),
-    roles("feeds/status", FEED_OWNERS),
-    roles("feeds/create", FEED_OWNERS),
-    roles("feeds/revoke", FEED_OWNERS),
+    public::<specialists::ListSpecialists>(),
+    public::<auth::GetCurrentUser>(),
+    public::<auth::Login>(),
+    during_password_change(roles::<auth::Logout>(ALL_ROLES)),
+    during_password_change(roles::<account::MyProfile>(ALL_ROLES)),
+    during_password_change(roles::<account::ChangePassword>(ALL_ROLES)),
+    roles::<account::SignOutEverywhere>(ALL_ROLES),
+    roles::<home::AdminSummary>(ADMIN),
+    roles::<home::SpecialistToday>(&[Role::Specialist]),
+    roles::<home::MyCare>(&[Role::Patient]),
+    roles::<home::FamilyHome>(&[Role::FamilyMember]),
+    roles::<patients::GetPatient>(ALL_ROLES),
+    roles::<users::ListUsers>(ADMIN),
+    roles::<users::GetUser>(ADMIN),
+    roles::<users::CreateUser>(ADMIN),
+    roles::<users::UpdateUser>(ADMIN),
+    roles::<users::SetUserActive>(ADMIN),
+    roles::<users::ResetPassword>(ADMIN),
+    roles::<users::PatientOptions>(STAFF),
+    roles::<scheduling::AppointmentTypes>(ALL_ROLES),
+    roles::<scheduling::GetWeekSlots>(ALL_ROLES),
+    roles::<scheduling::BookAppointment>(ALL_ROLES),
+    roles::<scheduling::MyAppointments>(&[Role::Patient, Role::FamilyMember]),
+    roles::<scheduling::CancelAppointment>(ALL_ROLES),
+    roles::<scheduling::RescheduleAppointment>(ALL_ROLES),
+    roles::<scheduling::SetAppointmentStatus>(&[Role::Admin, Role::Specialist]),
+    roles::<calendar::GetStaffCalendar>(STAFF),
+    public::<scheduling::MyNotifications>(),
+    roles::<availability::GetAvailability>(STAFF),
+    roles::<availability::SaveWeek>(STAFF),
+    roles::<availability::AddException>(STAFF),
+    roles::<availability::RemoveException>(STAFF),
+    roles::<scheduling::MarkNotificationsRead>(ALL_ROLES),
+    roles::<clinic::GetClinicSetup>(ADMIN),
+    roles::<clinic::SaveClinicRules>(ADMIN),
+    roles::<clinic::SaveAppointmentType>(ADMIN),
+    roles::<feeds::FeedStatus>(FEED_OWNERS),
+    roles::<feeds::CreateFeed>(FEED_OWNERS),
+    roles::<feeds::RevokeFeed>(FEED_OWNERS),
 ];
 
-pub fn endpoint(name: &str) -> Option<&'static Endpoint> {
-    ENDPOINTS.iter().find(|e| e.name == name)
+/// The endpoint a request path names, if it is one of ours.
+pub fn endpoint(path: &str) -> Option<&'static Endpoint> {
+    ENDPOINTS.iter().find(|e| e.path == path)
 }
 
 impl Endpoint {
-    pub fn path(&self) -> String {
-        format!("{API_PREFIX}/{}", self.name)
+    /// The part after `/api/`.
+    pub fn name(&self) -> &'static str {
+        self.path.strip_prefix(API_PREFIX).and_then(|p| p.strip_prefix('/')).unwrap_or(self.path)
     }
 
     pub fn allows(&self, role: Option<Role>) -> bool {
@@ -133,7 +138,7 @@ mod tests {
 
     #[test]
     fn endpoint_names_are_unique_and_area_slash_verb() {
-        let mut names: Vec<_> = ENDPOINTS.iter().map(|e| e.name).collect();
+        let mut names: Vec<_> = ENDPOINTS.iter().map(|e| e.name()).collect();
         for name in &names {
             let parts: Vec<_> = name.split('/').collect();
             assert_eq!(parts.len(), 2, "{name}");
@@ -150,8 +155,9 @@ mod tests {
 
     #[test]
     fn unknown_and_role_restricted_endpoints_deny_by_default() {
-        assert!(endpoint("users/drop-all").is_none());
-        let users = endpoint("users/list").unwrap();
+        assert!(endpoint("/api/users/drop-all").is_none());
+        assert!(endpoint("users/list").is_none(), "only full paths match");
+        let users = endpoint("/api/users/list").unwrap();
         assert!(users.allows(Some(Role::Admin)));
         for role in [None, Some(Role::Specialist), Some(Role::Patient), Some(Role::FamilyMember)] {
             assert!(!users.allows(role));

@@ -20,8 +20,7 @@ pub struct PatientSummary {
 pub async fn get_patient(patient_id: Uuid) -> Result<PatientSummary, AppError> {
     use crate::server::policy::{authorize_patient, can_view_patient, PatientData};
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("patients/get").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         authorize_patient(&state.pool, &user, patient_id, PatientData::Summary).await?;
         let clinical = can_view_patient(&state.pool, &user, patient_id, PatientData::Clinical).await?;
         crate::server::db::patients::summary(&state.pool, &user, patient_id, clinical).await

@@ -84,8 +84,7 @@ pub const SLOT_TAKEN: &str = "That time was just taken by someone else. Please c
 #[server(endpoint = "scheduling/appointment-types")]
 pub async fn appointment_types() -> Result<Vec<AppointmentType>, AppError> {
     crate::server::respond(async move {
-        crate::server::auth::require_user("scheduling/appointment-types").await?;
-        let state = crate::server::state::app_state()?;
+        let (_, state) = crate::server::caller().await?;
         crate::server::db::scheduling::appointment_types(&state.pool).await
     })
     .await
@@ -108,8 +107,7 @@ pub async fn get_week_slots(
     weeks: Option<u32>,
 ) -> Result<WeekSlots, AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("scheduling/slots").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         if let Some(appointment_id) = moving {
             crate::server::policy::appointment_of_specialist(&state.pool, &user, appointment_id, specialist_id).await?;
         }
@@ -145,8 +143,7 @@ pub async fn book_appointment(
     overbook_reason: Option<String>,
 ) -> Result<Uuid, AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("appointments/book").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         let patient_id = crate::server::policy::patient_for_booking(&state.pool, &user, patient_id).await?;
         let as_staff = user.role.is_staff();
         if as_staff {
@@ -180,8 +177,7 @@ pub async fn reschedule_appointment(
     overbook_reason: Option<String>,
 ) -> Result<String, AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("appointments/reschedule").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         crate::server::db::moves::reschedule(&state.pool, &user, appointment_id, start, overbook_reason, Utc::now())
             .await
     })
@@ -191,8 +187,7 @@ pub async fn reschedule_appointment(
 #[server(endpoint = "appointments/mine")]
 pub async fn my_appointments() -> Result<Vec<PatientAppointment>, AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("appointments/mine").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         crate::server::db::scheduling::appointments_of_patients_for(&state.pool, &user, Utc::now()).await
     })
     .await
@@ -201,8 +196,7 @@ pub async fn my_appointments() -> Result<Vec<PatientAppointment>, AppError> {
 #[server(endpoint = "appointments/cancel")]
 pub async fn cancel_appointment(appointment_id: Uuid, reason: String) -> Result<(), AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("appointments/cancel").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         crate::server::db::scheduling::cancel(&state.pool, &user, appointment_id, reason.trim(), Utc::now()).await
     })
     .await
@@ -212,8 +206,7 @@ pub async fn cancel_appointment(appointment_id: Uuid, reason: String) -> Result<
 #[server(endpoint = "appointments/set-status")]
 pub async fn set_appointment_status(appointment_id: Uuid, status: String) -> Result<(), AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("appointments/set-status").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         let status = status.parse().map_err(|_| AppError::invalid("status", "Choose a status."))?;
         crate::server::db::scheduling::set_status(&state.pool, &user, appointment_id, status, Utc::now()).await
     })
@@ -225,10 +218,9 @@ pub async fn set_appointment_status(appointment_id: Uuid, status: String) -> Res
 #[server(endpoint = "notifications/list")]
 pub async fn my_notifications() -> Result<Notifications, AppError> {
     crate::server::respond(async move {
-        let Some(user) = crate::server::auth::authorize("notifications/list").await? else {
+        let (Some(user), state) = crate::server::optional_caller().await? else {
             return Ok(Notifications { unread: 0, latest: Vec::new() });
         };
-        let state = crate::server::state::app_state()?;
         crate::server::db::scheduling::notifications(&state.pool, user.user_id).await
     })
     .await
@@ -237,8 +229,7 @@ pub async fn my_notifications() -> Result<Notifications, AppError> {
 #[server(endpoint = "notifications/mark-read")]
 pub async fn mark_notifications_read() -> Result<(), AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("notifications/mark-read").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         crate::server::db::scheduling::mark_notifications_read(&state.pool, user.user_id).await
     })
     .await

@@ -56,8 +56,7 @@ pub struct IssuedPassword {
 #[server(endpoint = "users/list")]
 pub async fn list_users(search: String, role: String, status: String, page: i64) -> Result<UserPage, AppError> {
     crate::server::respond(async move {
-        crate::server::auth::require_user("users/list").await?;
-        let state = crate::server::state::app_state()?;
+        let (_, state) = crate::server::caller().await?;
         crate::server::db::users::list(&state.pool, &search, &role, &status, page.max(1)).await
     })
     .await
@@ -66,8 +65,7 @@ pub async fn list_users(search: String, role: String, status: String, page: i64)
 #[server(endpoint = "users/get")]
 pub async fn get_user(user_id: Uuid) -> Result<UserDetail, AppError> {
     crate::server::respond(async move {
-        crate::server::auth::require_user("users/get").await?;
-        let state = crate::server::state::app_state()?;
+        let (_, state) = crate::server::caller().await?;
         crate::server::db::users::detail(&state.pool, user_id).await
     })
     .await
@@ -78,8 +76,7 @@ pub async fn get_user(user_id: Uuid) -> Result<UserDetail, AppError> {
 #[server(endpoint = "users/patient-options")]
 pub async fn patient_options() -> Result<Vec<PatientOption>, AppError> {
     crate::server::respond(async move {
-        let user = crate::server::auth::require_user("users/patient-options").await?;
-        let state = crate::server::state::app_state()?;
+        let (user, state) = crate::server::caller().await?;
         crate::server::db::users::patient_options(&state.pool, &user).await
     })
     .await
@@ -88,8 +85,7 @@ pub async fn patient_options() -> Result<Vec<PatientOption>, AppError> {
 #[server(endpoint = "users/create", input = server_fn::codec::Json)]
 pub async fn create_user(form: UserForm) -> Result<IssuedPassword, AppError> {
     crate::server::respond(async move {
-        let admin = crate::server::auth::require_user("users/create").await?;
-        let state = crate::server::state::app_state()?;
+        let (admin, state) = crate::server::caller().await?;
         let user = parse(&form)?;
         crate::server::db::users::create(&state.pool, admin.user_id, user).await
     })
@@ -99,8 +95,7 @@ pub async fn create_user(form: UserForm) -> Result<IssuedPassword, AppError> {
 #[server(endpoint = "users/update", input = server_fn::codec::Json)]
 pub async fn update_user(user_id: Uuid, form: UserForm) -> Result<(), AppError> {
     crate::server::respond(async move {
-        let admin = crate::server::auth::require_user("users/update").await?;
-        let state = crate::server::state::app_state()?;
+        let (admin, state) = crate::server::caller().await?;
         let user = parse(&form)?;
         crate::server::db::users::update(&state.pool, admin.user_id, user_id, user).await
     })
@@ -111,11 +106,10 @@ pub async fn update_user(user_id: Uuid, form: UserForm) -> Result<(), AppError> 
 #[server(endpoint = "users/set-active")]
 pub async fn set_user_active(user_id: Uuid, active: bool) -> Result<(), AppError> {
     crate::server::respond(async move {
-        let admin = crate::server::auth::require_user("users/set-active").await?;
+        let (admin, state) = crate::server::caller().await?;
         if admin.user_id == user_id && !active {
             return Err(AppError::Conflict("You cannot deactivate your own account.".into()));
         }
-        let state = crate::server::state::app_state()?;
         crate::server::db::users::set_active(&state.pool, admin.user_id, user_id, active).await
     })
     .await
@@ -125,8 +119,7 @@ pub async fn set_user_active(user_id: Uuid, active: bool) -> Result<(), AppError
 #[server(endpoint = "users/reset-password")]
 pub async fn reset_password(user_id: Uuid) -> Result<IssuedPassword, AppError> {
     crate::server::respond(async move {
-        let admin = crate::server::auth::require_user("users/reset-password").await?;
-        let state = crate::server::state::app_state()?;
+        let (admin, state) = crate::server::caller().await?;
         let temporary_password = crate::server::password::temporary_password();
         let hash = crate::server::password::hash_password(temporary_password.clone()).await?;
         let mut tx = crate::server::audit::begin_as(&state.pool, admin.user_id).await?;

@@ -1,10 +1,9 @@
 //! Who is calling: sessions (tower-sessions, stored in PostgreSQL), sign-in with throttling,
 //! and the endpoint gate every server function passes first.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::OnceLock;
 
-use axum::extract::ConnectInfo;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -14,9 +13,9 @@ use uuid::Uuid;
 use super::audit::{self, AuditEvent};
 use super::db::users::{self as users_db, AccountRow};
 use super::password::{hash_password_blocking, verify_password_blocking};
-use super::state::{app_state, AppState};
+use super::state::{AppState, ClientAddr};
 use crate::api::auth::CurrentUser;
-use crate::api::endpoint;
+use crate::api::Endpoint;
 use crate::domain::email::Email;
 use crate::error::AppError;
 
@@ -37,15 +36,22 @@ async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(AppError::internal)
 }
 
-/// The caller's address, when the server knows it (tests without a socket have none).
-pub async fn client_ip() -> Option<IpAddr> {
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>().await.ok().map(|ConnectInfo(addr)| addr.ip())
+/// The caller's address, as the server's client-address layer worked it out (the socket's
+/// peer, or the client a trusted proxy names). None only outside a served request.
+pub fn client_ip() -> Option<IpAddr> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientAddr>().copied())
+        .map(|ClientAddr(ip)| ip)
 }
 
 /// The signed-in user of this request, or None. Ends the session when it has expired, the
 /// account was deactivated, or the user signed out everywhere since.
 pub async fn current_user(state: &AppState) -> Result<Option<CurrentUser>, AppError> {
-    let session = session().await?;
+    current_user_of(state, &session().await?).await
+}
+
+/// [`current_user`] for a session at hand (the server-function gate, before Leptos runs).
+pub async fn current_user_of(state: &AppState, session: &Session) -> Result<Option<CurrentUser>, AppError> {
     let Some(mut auth) = session.get::<SessionAuth>(SESSION_KEY).await.map_err(AppError::internal)? else {
         return Ok(None);
     };
@@ -68,36 +74,28 @@ pub async fn current_user(state: &AppState) -> Result<Option<CurrentUser>, AppEr
     }
 }
 
-/// The gate at the top of every server function: looks the endpoint up in `api::ENDPOINTS`
-/// and refuses callers it does not name. Unknown endpoints are refused (deny by default).
-/// Returns the caller (None only for public endpoints called anonymously).
-pub async fn authorize(endpoint_name: &str) -> Result<Option<CurrentUser>, AppError> {
-    let state = app_state()?;
-    let Some(endpoint) = endpoint(endpoint_name) else {
-        tracing::error!(endpoint = endpoint_name, "server function without an ENDPOINTS entry refused");
-        return Err(AppError::NotFound);
-    };
-    let user = current_user(&state).await?;
+/// The caller of a server function, as the gate in front of the server-function routes admitted
+/// them (a request extension). None: an anonymous caller of a public endpoint.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Option<CurrentUser>);
+
+/// The endpoint table's verdict on `user` calling `endpoint`: refused callers it does not name
+/// (anonymous ones are asked to sign in, others answered as if nothing were there), and accounts
+/// that must first replace a temporary password.
+pub fn admit(endpoint: &Endpoint, user: Option<CurrentUser>) -> Result<Caller, AppError> {
     if !endpoint.allows(user.as_ref().map(|u| u.role)) {
         return Err(match &user {
             None => AppError::Unauthenticated,
             Some(user) => {
-                tracing::warn!(user_id = %user.user_id, role = %user.role, endpoint = endpoint_name, "access denied");
+                tracing::warn!(user_id = %user.user_id, role = %user.role, endpoint = endpoint.path, "access denied");
                 AppError::NotFound
             }
         });
     }
-    if let Some(user) = &user {
-        if user.must_change_password && !endpoint.allowed_before_password_change {
-            return Err(AppError::PasswordChangeRequired);
-        }
+    if user.as_ref().is_some_and(|user| user.must_change_password) && !endpoint.allowed_before_password_change {
+        return Err(AppError::PasswordChangeRequired);
     }
-    Ok(user)
-}
-
-/// [`authorize`] for endpoints that need a signed-in caller.
-pub async fn require_user(endpoint_name: &str) -> Result<CurrentUser, AppError> {
-    authorize(endpoint_name).await?.ok_or(AppError::Unauthenticated)
+    Ok(Caller(user))
 }
 
 /// The one message for every failed sign-in: it must not tell an unknown email from a wrong
@@ -112,7 +110,7 @@ fn decoy_hash() -> &'static str {
 }
 
 pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<CurrentUser, AppError> {
-    let ip = client_ip().await;
+    let ip = client_ip();
     if state.login_limiter.check_key(&ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))).is_err() {
         return Err(AppError::TooManyRequests);
     }
@@ -210,7 +208,7 @@ pub async fn sign_out(state: &AppState, user: &CurrentUser) -> Result<(), AppErr
             table_name: "users",
             record_id: Some(user.user_id),
             details: None,
-            ip: client_ip().await,
+            ip: client_ip(),
         },
     )
     .await

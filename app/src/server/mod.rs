@@ -9,7 +9,36 @@ pub mod policy;
 pub mod session_store;
 pub mod state;
 
+use crate::api::auth::CurrentUser;
 use crate::error::AppError;
+use state::AppState;
+
+/// The caller and the state, for the first line of a server function that needs a signed-in
+/// caller: `let (user, state) = crate::server::caller().await?;`.
+pub async fn caller() -> Result<(CurrentUser, AppState), AppError> {
+    let (user, state) = optional_caller().await?;
+    Ok((user.ok_or(AppError::Unauthenticated)?, state))
+}
+
+/// The caller (None when signed out) and the state.
+///
+/// Called over HTTP, the gate in front of the server-function routes has already looked the
+/// path up in `api::ENDPOINTS` and admitted this caller before the body runs; its verdict is
+/// in the request. Called in-process while a page renders on the server, the page's own role
+/// gate (the page table) stands in front instead, and the caller is the page's signed-in user.
+pub async fn optional_caller() -> Result<(Option<CurrentUser>, AppState), AppError> {
+    let state = state::app_state()?;
+    let admitted = leptos::prelude::use_context::<http::request::Parts>()
+        .filter(|parts| parts.uri.path().starts_with(crate::api::API_PREFIX))
+        .map(|parts| parts.extensions.get::<auth::Caller>().cloned());
+    let user = match admitted {
+        Some(Some(auth::Caller(user))) => user,
+        // An /api request the gate did not see: never run the body.
+        Some(None) => return Err(AppError::internal("server function called without the endpoint gate")),
+        None => auth::current_user(&state).await?,
+    };
+    Ok((user, state))
+}
 
 /// Runs a server function's body and gives its error the matching HTTP status (401, 404, ...),
 /// so clients and monitoring see more than "500" for a refused or invalid call. Only when the

@@ -16,7 +16,8 @@ pub struct AuthSettings {
     pub idle_timeout: chrono::Duration,
     /// A session is over this long after sign-in, however busy.
     pub absolute_lifetime: chrono::Duration,
-    /// Serve the cookie as `__Host-syei_session` with `Secure` (behind https).
+    /// Serve the cookie as `__Host-syei_session` with `Secure` (the default; off only for
+    /// development over plain http).
     pub secure_cookies: bool,
     /// Sign-in attempts one address may make per minute.
     pub login_attempts_per_minute: u32,
@@ -27,7 +28,7 @@ impl Default for AuthSettings {
         AuthSettings {
             idle_timeout: chrono::Duration::minutes(30),
             absolute_lifetime: chrono::Duration::hours(12),
-            secure_cookies: false,
+            secure_cookies: true,
             login_attempts_per_minute: 30,
         }
     }
@@ -68,3 +69,7 @@ impl AppState {
 pub fn app_state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from the request context"))
 }
+
+/// The client's address for this request (set by the server's client-address layer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);

@@ -1,5 +1,5 @@
 //! Rows for tests, inserted with plain SQL so each test states only what it is about.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code)]
 
 pub mod clinic;
 pub mod http;

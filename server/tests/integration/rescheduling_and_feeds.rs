@@ -1,9 +1,8 @@
 //! Moving appointments (patients within the rules, staff anywhere free, overbooking only with
 //! a reason), booking on a patient's behalf, the staff calendar's views, and the private
 //! calendar feeds, all through the real router against real PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use app::api::scheduling::SLOT_TAKEN;
 use axum::body::Body;

@@ -1,7 +1,6 @@
 //! The schema's rules, proven against real PostgreSQL: each constraint refuses bad rows.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use sqlx::PgPool;

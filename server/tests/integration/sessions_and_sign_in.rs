@@ -1,7 +1,6 @@
 //! Sign-in, sessions, throttling and cross-site protection, through the real router.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -28,7 +27,7 @@ async fn signing_in_issues_a_new_session_id_and_the_old_one_dies(pool: PgPool) {
     assert_eq!(first.json()["role"], "Patient");
     let first_cookie = client.cookie.clone().unwrap();
     let set_cookie = first.set_cookie.unwrap();
-    assert!(set_cookie.starts_with("syei_session="), "{set_cookie}");
+    assert!(set_cookie.starts_with("__Host-syei_session="), "{set_cookie}");
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
 
     let second = client.login(clinic.patient.email, PASSWORD).await;
@@ -42,12 +41,17 @@ async fn signing_in_issues_a_new_session_id_and_the_old_one_dies(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn secure_mode_uses_a_host_prefixed_secure_cookie(pool: PgPool) {
+async fn the_cookie_is_host_prefixed_and_secure_unless_development_opts_out(pool: PgPool) {
     let clinic = Clinic::create(&pool).await;
-    let mut client = Client::new(app_with(pool, AuthSettings { secure_cookies: true, ..AuthSettings::default() }));
+    let mut client = Client::new(app(pool.clone()));
     let set_cookie = client.login(clinic.admin.email, PASSWORD).await.set_cookie.unwrap();
     assert!(set_cookie.starts_with("__Host-syei_session="), "{set_cookie}");
     assert!(set_cookie.contains("Secure") && set_cookie.contains("Path=/"), "{set_cookie}");
+
+    let development = AuthSettings { secure_cookies: false, ..AuthSettings::default() };
+    let mut client = Client::new(app_with(pool, development));
+    let set_cookie = client.login(clinic.admin.email, PASSWORD).await.set_cookie.unwrap();
+    assert!(set_cookie.starts_with("syei_session=") && !set_cookie.contains("Secure"), "{set_cookie}");
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -82,7 +86,7 @@ async fn sign_in_and_sign_out_are_audited_with_the_address(pool: PgPool) {
     .await
     .unwrap();
     let who = Some(clinic.specialist.user_id);
-    let from = Some("198.51.100.7".to_string());
+    let from = Some("127.0.0.1".to_string());
     assert_eq!(rows, vec![("LOGIN".into(), who, from.clone()), ("LOGOUT".into(), who, from)]);
 }
 
@@ -170,7 +174,7 @@ async fn repeated_failures_lock_that_address_out_but_not_the_real_user(pool: PgP
     let clinic = Clinic::create(&pool).await;
     let router = app(pool.clone());
     let mut attacker = Client::new(router.clone());
-    attacker.ip = "203.0.113.66:40000".parse().unwrap();
+    attacker.ip = "127.0.0.66".parse().unwrap();
     for _ in 0..5 {
         assert_eq!(attacker.login(clinic.patient.email, "guess").await.status, 400);
     }
@@ -178,13 +182,12 @@ async fn repeated_failures_lock_that_address_out_but_not_the_real_user(pool: PgP
     let locked = attacker.login(clinic.patient.email, PASSWORD).await;
     assert_eq!(locked.status, 400);
     assert!(locked.body.contains("do not match an active account"));
-    let locked_until: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
-        "select locked_until from login_throttles where user_id = $1 and ip_address = '203.0.113.66'",
-    )
-    .bind(clinic.patient.user_id)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let locked_until: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("select locked_until from login_throttles where user_id = $1 and ip_address = '127.0.0.66'")
+            .bind(clinic.patient.user_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     let lock = locked_until.unwrap() - chrono::Utc::now();
     assert!(lock > chrono::Duration::seconds(20) && lock <= chrono::Duration::seconds(30), "{lock}");
 
@@ -207,7 +210,7 @@ async fn an_account_takes_at_most_100_failures_an_hour_from_all_addresses(pool: 
     let correct = client.login(clinic.patient.email, PASSWORD).await;
     assert_eq!(correct.status, 400, "the 100th failure closes the account for the rest of the hour");
     let mut elsewhere = Client::new(app(pool.clone()));
-    elsewhere.ip = "192.0.2.1:1".parse().unwrap();
+    elsewhere.ip = "127.0.0.21".parse().unwrap();
     assert_eq!(elsewhere.login(clinic.patient.email, PASSWORD).await.status, 400);
     // The lock ends with the window: at most 50 more minutes here.
     let open_again: bool = sqlx::query_scalar(
@@ -235,6 +238,64 @@ async fn one_address_may_only_try_so_often(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../migrations")]
+async fn each_address_has_its_own_sign_in_limit(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    let settings = AuthSettings { login_attempts_per_minute: 2, ..AuthSettings::default() };
+    let app = app_with(pool, settings);
+    let mut busy = Client::new(app.clone());
+    busy.ip = "127.0.0.31".parse().unwrap();
+    for _ in 0..2 {
+        assert_eq!(busy.login("nobody@clinic.example", "guess").await.status, 400);
+    }
+    assert_eq!(busy.login(clinic.admin.email, PASSWORD).await.status, 429);
+    // Another caller, whose connection comes from another address, is not held up.
+    let mut other = Client::new(app);
+    other.ip = "127.0.0.32".parse().unwrap();
+    assert_eq!(other.login(clinic.admin.email, PASSWORD).await.status, 200);
+}
+
+async fn failed_sign_in_addresses(pool: &PgPool) -> Vec<Option<String>> {
+    sqlx::query_scalar("select host(ip_address) from audit_logs where action = 'LOGIN_FAILED' order by sequence_no")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_failed_sign_in_is_audited_with_the_address_it_came_from(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    let mut client = Client::new(app(pool.clone()));
+    client.ip = "127.0.0.44".parse().unwrap();
+    client.login(clinic.patient.email, "guess").await;
+    client.login("nobody@clinic.example", "guess").await;
+    assert_eq!(failed_sign_in_addresses(&pool).await, vec![Some("127.0.0.44".to_string()); 2]);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn forwarded_for_names_the_client_only_behind_a_trusted_proxy(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    let forged = |ip: &str| {
+        Request::post("/api/auth/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", ip)
+            .body(Body::from(format!("email={}&password=guess", clinic.patient.email)))
+            .unwrap()
+    };
+    // Straight from the internet: the header is the caller's own claim and is ignored.
+    let mut direct = Client::new(app(pool.clone()));
+    direct.ip = "127.0.0.50".parse().unwrap();
+    direct.send(forged("203.0.113.5")).await;
+    // Behind the clinic's proxy (127.0.0.60), the proxy's word counts.
+    let mut via_proxy = Client::new(crate::common::http::app_behind_proxy(pool.clone(), "127.0.0.60"));
+    via_proxy.ip = "127.0.0.60".parse().unwrap();
+    via_proxy.send(forged("203.0.113.5")).await;
+    assert_eq!(
+        failed_sign_in_addresses(&pool).await,
+        vec![Some("127.0.0.50".to_string()), Some("203.0.113.5".to_string())]
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
 async fn cross_site_writes_are_refused(pool: PgPool) {
     let clinic = Clinic::create(&pool).await;
     let mut admin = Client::new(app(pool.clone()));
@@ -242,9 +303,8 @@ async fn cross_site_writes_are_refused(pool: PgPool) {
     let before = data_fingerprint(&pool).await;
     let body = format!("user_id={}&active=false", clinic.patient.user_id);
     let forged = |site: Option<&str>, origin: Option<&str>| {
-        let mut request = Request::post("/api/users/set-active")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::HOST, "clinic.example");
+        let mut request =
+            Request::post("/api/users/set-active").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some(site) = site {
             request = request.header("sec-fetch-site", site);
         }
@@ -256,8 +316,13 @@ async fn cross_site_writes_are_refused(pool: PgPool) {
     for (site, origin) in [
         (Some("cross-site"), None),
         (Some("same-site"), None),
+        (Some("none"), None),
         (None, Some("https://evil.example")),
         (None, Some("null")),
+        // The right host on the wrong scheme is another origin.
+        (None, Some("http://clinic.example")),
+        // A cookie-bearing write that says nothing about where it comes from.
+        (None, None),
     ] {
         let response = admin.send(forged(site, origin)).await;
         assert_eq!(response.status, 403, "{site:?} {origin:?}");

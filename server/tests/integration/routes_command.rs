@@ -1,5 +1,4 @@
 //! `server routes` lists every endpoint with who may call it.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Command;
 

@@ -1,5 +1,5 @@
 //! A small clinic with one person of every kind the authorization matrix needs.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code)]
 
 use app::server::password::hash_password_blocking;
 use sqlx::PgPool;

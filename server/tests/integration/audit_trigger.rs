@@ -1,7 +1,6 @@
 //! The audit trigger: one row per change, old and new values, the acting user, no secrets.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::Value;

@@ -1,8 +1,7 @@
 //! Booking through the real router: free slots, the friendly conflict, cancellation rules,
 //! status changes, notifications, and 100 simultaneous bookings of one slot.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use std::time::{Duration as StdDuration, Instant};
 

@@ -1,24 +1,14 @@
-//! The health probes through the real router.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The health probes, pages and a public endpoint through the real server.
 
-use app::server::state::AppState;
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
+use axum::http::StatusCode;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
-use tower::ServiceExt;
 
-fn app(pool: PgPool) -> axum::Router {
-    server::router(AppState::new(LeptosOptions::builder().output_name("syei").build(), pool, Default::default()))
-}
+use crate::common::http::{app, Client};
 
-async fn get(router: axum::Router, path: &str) -> (StatusCode, String) {
-    let response = router.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(body.to_vec()).unwrap())
+async fn get(app: crate::common::http::TestApp, path: &str) -> (StatusCode, String) {
+    let response = Client::new(app).get(path).await;
+    (response.status, response.body)
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -71,18 +61,9 @@ async fn the_specialist_list_endpoint_returns_active_specialists_only(pool: PgPo
             .await
             .unwrap();
     }
-    let response = app(pool)
-        .oneshot(
-            Request::post("/api/specialists/list")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    let list: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap();
+    let response = Client::new(app(pool)).call("specialists/list", &[]).await;
+    assert_eq!(response.status, StatusCode::OK);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&response.body).unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["display_name"], "Mei Chen");
     assert_eq!(list[0]["specialty"], "Acupuncture");

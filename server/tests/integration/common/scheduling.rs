@@ -1,6 +1,6 @@
 //! Booking helpers shared by the scheduling tests: a specialist who works every day, dates
 //! far enough ahead that notice rules never interfere, signed-in clients.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code)]
 
 use app::server::state::AuthSettings;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
@@ -32,7 +32,7 @@ pub fn madrid(date: NaiveDate, hour: u32, minute: u32) -> DateTime<Utc> {
     Madrid.from_local_datetime(&date.and_hms_opt(hour, minute, 0).unwrap()).unwrap().with_timezone(&Utc)
 }
 
-pub fn router(pool: &PgPool) -> axum::Router {
+pub fn router(pool: &PgPool) -> super::http::TestApp {
     app_with(pool.clone(), AuthSettings { login_attempts_per_minute: 10_000, ..AuthSettings::default() })
 }
 

@@ -1,5 +1,4 @@
 //! `server create-admin`: the first administrator of a production install, from the real binary.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -1,0 +1,86 @@
+//! The one production entry point: binds the listener, builds the router and serves it with
+//! connection info (so the server learns each caller's address). `server serve` runs it, and so
+//! do the HTTP tests (on port 0), over a real socket.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use app::server::session_store::PgSessionStore;
+use app::server::state::{AppState, AuthSettings};
+use leptos::prelude::LeptosOptions;
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+
+use crate::client_addr::TrustedProxies;
+use crate::router;
+
+/// How the server meets the network: which proxies may name the client, and the origin
+/// browsers use to reach it (for the cross-site check).
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// The scheme, host and port people type, e.g. `https://clinic.example`.
+    pub public_origin: String,
+    /// Peers whose `X-Forwarded-For` is believed (a reverse proxy in front of this server).
+    pub trusted_proxies: TrustedProxies,
+}
+
+impl HttpSettings {
+    /// Settings for serving `addr` directly, with no proxy in front.
+    pub fn direct(addr: SocketAddr, secure: bool) -> HttpSettings {
+        let scheme = if secure { "https" } else { "http" };
+        HttpSettings { public_origin: format!("{scheme}://{addr}"), trusted_proxies: TrustedProxies::none() }
+    }
+}
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    http: Arc<HttpSettings>,
+}
+
+impl Application {
+    /// Binds `leptos_options.site_addr` (port 0 picks a free port) and prepares the app.
+    /// Synchronous, so a test can start one without awaiting; it must run inside a Tokio runtime.
+    pub fn build(
+        leptos_options: LeptosOptions,
+        pool: PgPool,
+        auth: AuthSettings,
+        http: HttpSettings,
+    ) -> anyhow::Result<Application> {
+        let addr = leptos_options.site_addr;
+        let listener = std::net::TcpListener::bind(addr).with_context(|| format!("could not listen on {addr}"))?;
+        listener.set_nonblocking(true)?;
+        let listener = TcpListener::from_std(listener)?;
+        Ok(Application { listener, state: AppState::new(leptos_options, pool, auth), http: Arc::new(http) })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or(self.state.leptos_options.site_addr)
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        spawn_session_cleanup(PgSessionStore::new(self.state.pool.clone()));
+        let app = router(self.state, self.http);
+        axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("server error")
+    }
+}
+
+/// Expired sessions are already refused on load; this only keeps the table small.
+fn spawn_session_cleanup(sessions: PgSessionStore) {
+    tokio::spawn(async move {
+        use tower_sessions::session_store::ExpiredDeletion;
+        let mut every_ten_minutes = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every_ten_minutes.tick().await;
+            if let Err(error) = sessions.delete_expired().await {
+                tracing::warn!(%error, "expired-session cleanup failed");
+            }
+        }
+    });
+}

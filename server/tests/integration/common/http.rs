@@ -1,0 +1,137 @@
+//! The real server (`Application`, on port 0) and a cookie-keeping client that talks to it over
+//! TCP, like a browser: the server learns the client's address from the socket.
+#![allow(dead_code)]
+
+use std::net::{IpAddr, SocketAddr};
+
+use app::server::state::AuthSettings;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use serde_json::Value;
+use server::client_addr::TrustedProxies;
+use server::startup::{Application, HttpSettings};
+use sqlx::PgPool;
+
+/// The origin the test server believes it is served on.
+pub const PUBLIC_ORIGIN: &str = "https://clinic.example";
+
+/// A running server: where to reach it.
+#[derive(Clone, Debug)]
+pub struct TestApp {
+    pub addr: SocketAddr,
+}
+
+pub fn app(pool: PgPool) -> TestApp {
+    app_with(pool, AuthSettings::default())
+}
+
+pub fn app_with(pool: PgPool, settings: AuthSettings) -> TestApp {
+    spawn(pool, settings, TrustedProxies::none())
+}
+
+/// A server behind a reverse proxy at `proxies`.
+pub fn app_behind_proxy(pool: PgPool, proxies: &str) -> TestApp {
+    spawn(pool, AuthSettings::default(), proxies.parse().unwrap())
+}
+
+/// Starts the production entry point on a free port, served until the test ends.
+fn spawn(pool: PgPool, settings: AuthSettings, trusted_proxies: TrustedProxies) -> TestApp {
+    let mut options = LeptosOptions::builder().output_name("syei").build();
+    options.site_addr = "127.0.0.1:0".parse().unwrap();
+    let http = HttpSettings { public_origin: PUBLIC_ORIGIN.to_string(), trusted_proxies };
+    let application = Application::build(options, pool, settings, http).expect("bind a free port");
+    let addr = application.local_addr();
+    tokio::spawn(application.run_until_stopped(std::future::pending()));
+    TestApp { addr }
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub set_cookie: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Response {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// A browser stand-in: keeps the session cookie between calls, like a real one, and connects
+/// from `ip` (any 127.x.y.z address reaches the server from a different client address).
+#[derive(Clone)]
+pub struct Client {
+    pub app: TestApp,
+    pub cookie: Option<String>,
+    pub ip: IpAddr,
+}
+
+impl Client {
+    pub fn new(app: TestApp) -> Client {
+        Client { app, cookie: None, ip: "127.0.0.1".parse().unwrap() }
+    }
+
+    /// Sends a request as built, adding only the session cookie.
+    pub async fn send(&mut self, request: Request<Body>) -> Response {
+        let (parts, body) = request.into_parts();
+        let body = body.collect().await.unwrap().to_bytes();
+        let http = reqwest::Client::builder()
+            .local_address(self.ip)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let mut headers = parts.headers;
+        if let Some(cookie) = &self.cookie {
+            headers.insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        let url = format!("http://{}{}", self.app.addr, parts.uri);
+        let response = http.request(parts.method, url).headers(headers).body(body).send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let set_cookie = headers.get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
+        if let Some(set) = &set_cookie {
+            let pair = set.split(';').next().unwrap().to_string();
+            // An expired cookie (Max-Age=0) is the server ending the session.
+            self.cookie = if set.contains("Max-Age=0") { None } else { Some(pair) };
+        }
+        let body = response.text().await.unwrap();
+        Response { status, set_cookie, headers, body }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Response {
+        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+    }
+
+    /// Calls a server function with form-encoded arguments (the default encoding), from a page
+    /// of this site, as a browser does.
+    pub async fn call(&mut self, endpoint: &str, args: &[(&str, &str)]) -> Response {
+        let body = serde_urlencoded::to_string(args).unwrap();
+        self.call_raw(endpoint, "application/x-www-form-urlencoded", body).await
+    }
+
+    /// Calls a server function whose arguments are JSON-encoded.
+    pub async fn call_json(&mut self, endpoint: &str, args: Value) -> Response {
+        self.call_raw(endpoint, "application/json", args.to_string()).await
+    }
+
+    /// Calls a server function with a body exactly as given (for malformed arguments).
+    pub async fn call_raw(&mut self, endpoint: &str, content_type: &str, body: String) -> Response {
+        let request = Request::post(format!("/api/{endpoint}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
+    pub async fn login(&mut self, email: &str, password: &str) -> Response {
+        self.call("auth/login", &[("email", email), ("password", password)]).await
+    }
+}
