@@ -82,7 +82,12 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // The arguments did not decode: the caller's mistake (a 400), about one field.
-            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
+            // (JSON arguments that do not decode are reported as `Deserialization`.)
+            ServerFnErrorErr::Args(message)
+            | ServerFnErrorErr::MissingArg(message)
+            | ServerFnErrorErr::Deserialization(message)
+                if cfg!(feature = "ssr") =>
+            {
                 let field = field_named_in(&message).unwrap_or("request");
                 AppError::invalid(field, format!("This value could not be read ({message})."))
             }

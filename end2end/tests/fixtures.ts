@@ -6,7 +6,7 @@ const breakage: string[] = [];
 function watch(page: Page) {
   page.on("pageerror", (error) => breakage.push(`${page.url()}: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error" && /hydrat|panicked/i.test(message.text())) {
+    if (message.type() === "error" && /hydrat|panicked|Content Security Policy|Refused to/i.test(message.text())) {
       breakage.push(`${page.url()}: ${message.text().slice(0, 300)}`);
     }
   });

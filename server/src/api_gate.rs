@@ -44,12 +44,23 @@ pub async fn gate_server_functions(State(state): State<AppState>, request: Reque
     let Ok(body) = to_bytes(body, MAX_ARGUMENTS_BYTES).await else {
         return error_response(AppError::invalid("request", "The request is too large."));
     };
-    if let Some(field) = field_with_nul(parts.headers.get(header::CONTENT_TYPE), &body) {
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let content_type = content_type.to_string();
+    if let Some(field) = field_with_nul(&content_type, &body) {
         return error_response(AppError::invalid(&field, "This field contains a character that is not allowed."));
     }
     parts.extensions.insert(caller);
-    let response = next.run(Request::from_parts(parts, Body::from(body))).await;
-    with_status_of_its_error(response).await
+    let response = next.run(Request::from_parts(parts, Body::from(body.clone()))).await;
+    let name_the_field = |error: AppError| match error {
+        AppError::Validation(mut errors) if errors.len() == 1 => {
+            if let Some(field) = (endpoint.undecodable_field)(&content_type, &body) {
+                errors[0].field = field;
+            }
+            AppError::Validation(errors)
+        }
+        other => other,
+    };
+    with_status_of_its_error(response, name_the_field).await
 }
 
 /// An error as the browser's server-function client expects it: the JSON of the error, with its
@@ -64,24 +75,21 @@ fn error_response(error: AppError) -> Response {
 }
 
 /// Errors raised before our code runs (arguments that do not decode) reach the framework as a
-/// 500; they carry our error type, which knows its real status.
-async fn with_status_of_its_error(response: Response) -> Response {
+/// 500; they carry our error type, which knows its real status, and get the field named.
+async fn with_status_of_its_error(response: Response, name_the_field: impl FnOnce(AppError) -> AppError) -> Response {
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
-    let (mut parts, body) = response.into_parts();
+    let (parts, body) = response.into_parts();
     let bytes = to_bytes(body, MAX_ARGUMENTS_BYTES).await.unwrap_or_else(|_| Bytes::new());
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        if let Ok(status) = StatusCode::from_u16(error.status_code()) {
-            parts.status = status;
-        }
+    match serde_json::from_slice::<AppError>(&bytes) {
+        Ok(error) if !matches!(error, AppError::Internal { .. }) => error_response(name_the_field(error)),
+        _ => Response::from_parts(parts, Body::from(bytes)),
     }
-    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The first argument holding a NUL character, which PostgreSQL text cannot store.
-fn field_with_nul(content_type: Option<&HeaderValue>, body: &[u8]) -> Option<String> {
-    let content_type = content_type.and_then(|v| v.to_str().ok()).unwrap_or_default();
+fn field_with_nul(content_type: &str, body: &[u8]) -> Option<String> {
     if content_type.starts_with("application/json") {
         let value: serde_json::Value = serde_json::from_slice(body).ok()?;
         return json_field_with_nul(&value, "");
@@ -107,12 +115,12 @@ mod tests {
 
     #[test]
     fn nul_characters_are_found_in_forms_and_json() {
-        let form = HeaderValue::from_static("application/x-www-form-urlencoded");
-        assert_eq!(field_with_nul(Some(&form), b"a=1&reason=x%00y"), Some("reason".to_string()));
-        assert_eq!(field_with_nul(Some(&form), b"a=1&reason=fine"), None);
-        let json = HeaderValue::from_static("application/json");
+        let form = "application/x-www-form-urlencoded";
+        assert_eq!(field_with_nul(form, b"a=1&reason=x%00y"), Some("reason".to_string()));
+        assert_eq!(field_with_nul(form, b"a=1&reason=fine"), None);
+        let json = "application/json";
         let body = br#"{"form":{"first_name":"Ana\u0000","last_name":"B"}}"#;
-        assert_eq!(field_with_nul(Some(&json), body), Some("form.first_name".to_string()));
-        assert_eq!(field_with_nul(Some(&json), br#"{"form":{"first_name":"Ana"}}"#), None);
+        assert_eq!(field_with_nul(json, body), Some("form.first_name".to_string()));
+        assert_eq!(field_with_nul(json, br#"{"form":{"first_name":"Ana"}}"#), None);
     }
 }

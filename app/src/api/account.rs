@@ -1,17 +1,6 @@
-use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-use crate::api::auth::CurrentUser;
 use crate::error::AppError;
-
-/// The caller's own account, with the profile of their role.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountProfile {
-    pub user: CurrentUser,
-    pub phone: Option<String>,
-    /// Role-specific lines to show, already labelled ("Specialty", "Acupuncture").
-    pub details: Vec<(String, String)>,
-}
+pub use crate::model::account::*;
+use leptos::prelude::*;
 
 #[server(endpoint = "account/profile")]
 pub async fn my_profile() -> Result<AccountProfile, AppError> {

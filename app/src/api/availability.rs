@@ -1,30 +1,12 @@
 //! Working hours: the weekly blocks and the exceptions of one specialist. A specialist edits
 //! their own; an admin anyone's (`specialist_id`).
 
-use chrono::NaiveDate;
-use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-
 use crate::domain::availability::BlockInput;
 use crate::error::AppError;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExceptionView {
-    pub availability_block_id: Uuid,
-    pub date: NaiveDate,
-    /// "Day off" or "10:00-14:00"
-    pub hours: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Availability {
-    pub specialist_id: Uuid,
-    pub specialist_name: String,
-    pub time_zone: String,
-    pub weekly: Vec<BlockInput>,
-    pub exceptions: Vec<ExceptionView>,
-}
+pub use crate::model::availability::*;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use uuid::Uuid;
 
 #[server(endpoint = "availability/get")]
 pub async fn get_availability(specialist_id: Option<Uuid>) -> Result<Availability, AppError> {

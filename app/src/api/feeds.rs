@@ -1,20 +1,9 @@
 //! Private calendar feeds: a secret URL per specialist or patient that calendar apps
 //! (Google, Apple, Outlook) subscribe to. Making a new link revokes the old one.
 
-use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
 use crate::error::AppError;
-
-/// Where feeds are served: `/calendar/feed/<token>.ics`.
-pub const FEED_PATH_PREFIX: &str = "/calendar/feed/";
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FeedLink {
-    /// When the live link was made ("3 Dec 2026"), if there is one. The link itself is shown
-    /// only once, when it is made: the server keeps only its hash.
-    pub active_since: Option<String>,
-}
+pub use crate::model::feeds::*;
+use leptos::prelude::*;
 
 #[server(endpoint = "feeds/status")]
 pub async fn feed_status() -> Result<FeedLink, AppError> {

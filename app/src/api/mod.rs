@@ -12,6 +12,7 @@ pub mod account;
 pub mod auth;
 pub mod availability;
 pub mod calendar;
+pub mod care_team;
 pub mod clinic;
 pub mod feeds;
 pub mod home;
@@ -21,28 +22,11 @@ pub mod specialists;
 pub mod users;
 
 use leptos::server_fn::ServerFn;
+use serde::de::DeserializeOwned;
 
 use crate::domain::role::Role;
 
-/// Who may call an endpoint at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone, signed in or not.
-    Public,
-    /// Only these roles (record-level rules may narrow it further).
-    Roles(&'static [Role]),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Endpoint {
-    /// The full path, `/api/<area>/<verb>`, taken from the server function itself.
-    pub path: &'static str,
-    pub access: Access,
-    /// Callable while the account must still replace a temporary password.
-    pub allowed_before_password_change: bool,
-}
-
-pub const API_PREFIX: &str = "/api";
+pub use crate::model::endpoint::{Access, Endpoint, API_PREFIX};
 
 const ALL_ROLES: &[Role] = &Role::ALL;
 const ADMIN: &[Role] = &[Role::Admin];
@@ -50,12 +34,18 @@ const STAFF: &[Role] = &[Role::Admin, Role::Specialist];
 /// Who has a calendar feed of their own appointments.
 const FEED_OWNERS: &[Role] = &[Role::Specialist, Role::Patient];
 
-const fn public<F: ServerFn>() -> Endpoint {
-    Endpoint { path: F::PATH, access: Access::Public, allowed_before_password_change: true }
+const fn public<F: ServerFn + DeserializeOwned>() -> Endpoint {
+    Endpoint { access: Access::Public, allowed_before_password_change: true, ..roles::<F>(&[]) }
 }
 
-const fn roles<F: ServerFn>(roles: &'static [Role]) -> Endpoint {
-    Endpoint { path: F::PATH, access: Access::Roles(roles), allowed_before_password_change: false }
+const fn roles<F: ServerFn + DeserializeOwned>(roles: &'static [Role]) -> Endpoint {
+    Endpoint {
+        path: F::PATH,
+        access: Access::Roles(roles),
+        allowed_before_password_change: false,
+        #[cfg(feature = "ssr")]
+        undecodable_field: crate::server::arguments::undecodable_field::<F>,
+    }
 }
 
 const fn during_password_change(endpoint: Endpoint) -> Endpoint {
@@ -102,34 +92,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles::<feeds::FeedStatus>(FEED_OWNERS),
     roles::<feeds::CreateFeed>(FEED_OWNERS),
     roles::<feeds::RevokeFeed>(FEED_OWNERS),
+    roles::<care_team::CareTeam>(ADMIN),
+    roles::<care_team::AssignToCareTeam>(ADMIN),
+    roles::<care_team::RemoveFromCareTeam>(ADMIN),
 ];
 
 /// The endpoint a request path names, if it is one of ours.
 pub fn endpoint(path: &str) -> Option<&'static Endpoint> {
     ENDPOINTS.iter().find(|e| e.path == path)
-}
-
-impl Endpoint {
-    /// The part after `/api/`.
-    pub fn name(&self) -> &'static str {
-        self.path.strip_prefix(API_PREFIX).and_then(|p| p.strip_prefix('/')).unwrap_or(self.path)
-    }
-
-    pub fn allows(&self, role: Option<Role>) -> bool {
-        match (self.access, role) {
-            (Access::Public, _) => true,
-            (Access::Roles(allowed), Some(role)) => allowed.contains(&role),
-            (Access::Roles(_), None) => false,
-        }
-    }
-
-    /// How `server routes` names the callers: `public`, or the roles.
-    pub fn callers(&self) -> String {
-        match self.access {
-            Access::Public => "public".to_string(),
-            Access::Roles(roles) => roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","),
-        }
-    }
 }
 
 #[cfg(test)]

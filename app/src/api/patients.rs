@@ -1,20 +1,7 @@
-use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-
 use crate::error::AppError;
-
-/// A patient's chart header. `base_medical_history` is present only for callers allowed to see
-/// clinical data (never a family member without that grant).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PatientSummary {
-    pub patient_id: Uuid,
-    pub name: String,
-    pub date_of_birth: chrono::NaiveDate,
-    pub emergency_contact_name: Option<String>,
-    pub emergency_contact_phone: Option<String>,
-    pub base_medical_history: Option<String>,
-}
+pub use crate::model::patients::*;
+use leptos::prelude::*;
+use uuid::Uuid;
 
 #[server(endpoint = "patients/get")]
 pub async fn get_patient(patient_id: Uuid) -> Result<PatientSummary, AppError> {

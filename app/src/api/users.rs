@@ -1,63 +1,21 @@
 //! Account administration (admins only).
 
-use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
-
 use crate::domain::user_form::UserForm;
 use crate::error::AppError;
-
-pub const USERS_PAGE_SIZE: i64 = 20;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserListItem {
-    pub user_id: Uuid,
-    pub name: String,
-    pub email: String,
-    pub role: String,
-    pub is_active: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserPage {
-    pub users: Vec<UserListItem>,
-    pub page: i64,
-    pub total: i64,
-}
-
-impl UserPage {
-    pub fn page_count(&self) -> i64 {
-        ((self.total + USERS_PAGE_SIZE - 1) / USERS_PAGE_SIZE).max(1)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserDetail {
-    pub user_id: Uuid,
-    pub form: UserForm,
-    pub is_active: bool,
-    pub must_change_password: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PatientOption {
-    pub patient_id: Uuid,
-    pub name: String,
-}
-
-/// A new account and its one-time password, shown once to the admin to hand over.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IssuedPassword {
-    pub user_id: Uuid,
-    pub temporary_password: String,
-}
+pub use crate::model::users::*;
+use leptos::prelude::*;
+use uuid::Uuid;
 
 /// `search` matches name or email; `role` and `status` ("active"/"inactive") filter when set.
 #[server(endpoint = "users/list")]
 pub async fn list_users(search: String, role: String, status: String, page: i64) -> Result<UserPage, AppError> {
     crate::server::respond(async move {
         let (_, state) = crate::server::caller().await?;
-        crate::server::db::users::list(&state.pool, &search, &role, &status, page.max(1)).await
+        if search.chars().count() > MAX_SEARCH_CHARS {
+            return Err(AppError::invalid("search", format!("Search with at most {MAX_SEARCH_CHARS} characters.")));
+        }
+        let page = page.clamp(1, MAX_PAGE);
+        crate::server::db::users::list(&state.pool, &search, &role, &status, page).await
     })
     .await
 }

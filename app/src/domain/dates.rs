@@ -1,7 +1,7 @@
 //! Dates a clinic plans with. Calendar arithmetic near chrono's limits (year 262143) would
 //! overflow, so dates from requests are held to a sensible span before anything adds days.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 
 pub const FIRST_YEAR: i32 = 1900;
 pub const LAST_YEAR: i32 = 2200;
@@ -15,9 +15,34 @@ pub fn out_of_range_message() -> String {
     format!("Choose a date between {FIRST_YEAR} and {LAST_YEAR}.")
 }
 
+/// A booking (or a move) may start from a day ago (later rules say "that time has passed" more
+/// precisely) up to `horizon_months` ahead. Nothing further is booked, so no feed or calendar
+/// ever has to walk to the year 200000.
+pub fn check_booking_window(start: DateTime<Utc>, now: DateTime<Utc>, horizon_months: u32) -> Result<(), String> {
+    let latest = now.checked_add_months(Months::new(horizon_months)).unwrap_or(now);
+    if start < now - Duration::days(1) {
+        Err("That time has passed. Please choose another time.".to_string())
+    } else if start > latest {
+        Err(format!("Appointments can be booked up to {horizon_months} months ahead. Please choose an earlier time."))
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bookings_stay_within_the_horizon() {
+        let now = DateTime::parse_from_rfc3339("2026-11-26T10:00:00Z").unwrap().with_timezone(&Utc);
+        let at = |text: &str| DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc);
+        assert!(check_booking_window(at("2026-11-27T09:00:00Z"), now, 12).is_ok());
+        assert!(check_booking_window(at("2027-11-26T10:00:00Z"), now, 12).is_ok());
+        assert!(check_booking_window(at("2027-11-26T10:00:01Z"), now, 12).unwrap_err().contains("12 months"));
+        assert!(check_booking_window(DateTime::<Utc>::MAX_UTC, now, 12).is_err());
+        assert!(check_booking_window(DateTime::<Utc>::MIN_UTC, now, 12).unwrap_err().contains("passed"));
+    }
 
     #[test]
     fn only_dates_of_the_plannable_span_pass() {

@@ -5,6 +5,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
+use crate::api::care_team::{care_team, AssignToCareTeam, RemoveFromCareTeam};
+use crate::api::specialists::list_specialists;
 use crate::api::users::{
     get_user, list_users, patient_options, CreateUser, IssuedPassword, ResetPassword, SetUserActive, UpdateUser,
 };
@@ -295,9 +297,85 @@ fn EditUser() -> impl IntoView {
                             Ok(issued) => view! { <IssuedPasswordPanel issued heading="Password reset" /> }.into_any(),
                             Err(e) => view! { <p class="mt-4 text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
                         })}
+                        {d.patient_id.map(|patient_id| view! { <CareTeamSection patient_id /> })}
                     }
                 })
             })}
         </Transition>
+    }
+}
+
+/// Who treats this patient: the specialists on their care team, who alone reach their records.
+#[component]
+fn CareTeamSection(patient_id: Uuid) -> impl IntoView {
+    let assign = ServerAction::<AssignToCareTeam>::new();
+    let remove = ServerAction::<RemoveFromCareTeam>::new();
+    let team = Resource::new(move || (assign.version().get(), remove.version().get()), move |_| care_team(patient_id));
+    let specialists = Resource::new(|| (), |_| list_specialists());
+    let chosen = RwSignal::new(String::new());
+    let assign_result = Signal::derive(move || assign.value().get());
+    let remove_result = Signal::derive(move || remove.value().get());
+    view! {
+        <section class="mt-10 max-w-3xl rounded-lg border border-slate-200 bg-white p-6" data-testid="care-team">
+            <h2 class="text-xl font-semibold">"Care team"</h2>
+            <p class="mt-1 text-sm text-slate-600">
+                "Only the specialists listed here can open this patient's records. Booking a specialist adds them."
+            </p>
+            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    team.await.map(|members| {
+                        if members.is_empty() {
+                            return view! { <p class="mt-4 text-slate-700">"No specialist treats this patient yet."</p> }.into_any();
+                        }
+                        view! {
+                            <ul class="mt-4 divide-y divide-slate-200">
+                                {members.into_iter().map(|m| {
+                                    let specialist_id = m.specialist_id;
+                                    view! {
+                                        <li class="flex flex-wrap items-center justify-between gap-2 py-2">
+                                            <span>
+                                                <span class="font-medium">{m.name.clone()}</span>
+                                                {format!(" · {} · {} · {}", m.specialty, m.how, m.since)}
+                                            </span>
+                                            <button class="rounded border border-slate-400 px-3 py-1 text-sm hover:bg-slate-100"
+                                                aria-label=format!("Remove {} from the care team", m.name)
+                                                on:click=move |_| { remove.dispatch(RemoveFromCareTeam { patient_id, specialist_id }); }>
+                                                "Remove"
+                                            </button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })
+                })}
+            </Transition>
+            <ActionError result=remove_result />
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    specialists.await.map(|list| view! {
+                        <div class="mt-4 flex flex-wrap items-end gap-3">
+                            <label class="flex flex-col gap-1 text-sm font-medium">"Add a specialist"
+                                <select class="rounded border border-slate-300 px-3 py-2" prop:value=move || chosen.get()
+                                    on:change=move |ev| chosen.set(event_target_value(&ev))>
+                                    <option value="">"Choose…"</option>
+                                    {list.into_iter().map(|s| view! {
+                                        <option value=s.specialist_id.to_string()>{format!("{} ({})", s.display_name, s.specialty)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                            <button class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
+                                disabled=move || chosen.get().is_empty()
+                                on:click=move |_| {
+                                    if let Ok(specialist_id) = Uuid::parse_str(&chosen.get_untracked()) {
+                                        assign.dispatch(AssignToCareTeam { patient_id, specialist_id });
+                                    }
+                                }>"Add to the care team"</button>
+                        </div>
+                    })
+                })}
+            </Transition>
+            <ActionError result=assign_result />
+        </section>
     }
 }

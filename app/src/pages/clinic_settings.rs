@@ -90,6 +90,8 @@ fn RulesForm(rules: ClinicRules) -> impl IntoView {
                 {number_input("Free time kept after each appointment (minutes)", "buffer_minutes", |f| f.buffer_minutes, |f, v| f.buffer_minutes = v)}
                 {number_input("Online booking at least this long ahead (minutes)", "minimum_notice_minutes", |f| f.minimum_notice_minutes, |f, v| f.minimum_notice_minutes = v)}
                 {number_input("Patients may cancel or move up to (hours before)", "patient_change_notice_hours", |f| f.patient_change_notice_hours, |f, v| f.patient_change_notice_hours = v)}
+                {number_input("Bookings up to this many months ahead", "booking_horizon_months", |f| f.booking_horizon_months, |f, v| f.booking_horizon_months = v)}
+                {number_input("Upcoming appointments one patient may book online", "max_upcoming_appointments", |f| f.max_upcoming_appointments, |f, v| f.max_upcoming_appointments = v)}
                 <label class="flex items-center gap-2 text-sm font-medium">
                     <input type="checkbox" name="auto_confirm" prop:checked=move || form.with(|f| f.auto_confirm)
                         on:change=move |ev| form.update(|f| f.auto_confirm = event_target_checked(&ev)) />

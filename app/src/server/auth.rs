@@ -14,10 +14,10 @@ use super::audit::{self, AuditEvent};
 use super::db::users::{self as users_db, AccountRow};
 use super::password::{hash_password_blocking, verify_password_blocking};
 use super::state::{AppState, ClientAddr};
-use crate::api::auth::CurrentUser;
-use crate::api::Endpoint;
 use crate::domain::email::Email;
 use crate::error::AppError;
+use crate::model::auth::CurrentUser;
+use crate::model::endpoint::Endpoint;
 
 const SESSION_KEY: &str = "auth";
 /// Refresh the idle clock at most this often, so reading a page is not a write every time.

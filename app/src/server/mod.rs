@@ -1,6 +1,7 @@
 //! Server-only code (compiled with `ssr`): state, sessions and authorization, database
 //! access, passwords, audit.
 
+pub mod arguments;
 pub mod audit;
 pub mod auth;
 pub mod db;
@@ -9,8 +10,8 @@ pub mod policy;
 pub mod session_store;
 pub mod state;
 
-use crate::api::auth::CurrentUser;
 use crate::error::AppError;
+use crate::model::auth::CurrentUser;
 use state::AppState;
 
 /// The caller and the state, for the first line of a server function that needs a signed-in
@@ -29,7 +30,7 @@ pub async fn caller() -> Result<(CurrentUser, AppState), AppError> {
 pub async fn optional_caller() -> Result<(Option<CurrentUser>, AppState), AppError> {
     let state = state::app_state()?;
     let admitted = leptos::prelude::use_context::<http::request::Parts>()
-        .filter(|parts| parts.uri.path().starts_with(crate::api::API_PREFIX))
+        .filter(|parts| parts.uri.path().starts_with(crate::model::endpoint::API_PREFIX))
         .map(|parts| parts.extensions.get::<auth::Caller>().cloned());
     let user = match admitted {
         Some(Some(auth::Caller(user))) => user,
@@ -47,7 +48,7 @@ pub async fn optional_caller() -> Result<(Option<CurrentUser>, AppState), AppErr
 pub async fn respond<T>(body: impl std::future::Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
     let result = body.await;
     let called_over_http = leptos::prelude::use_context::<http::request::Parts>()
-        .is_some_and(|parts| parts.uri.path().starts_with(crate::api::API_PREFIX));
+        .is_some_and(|parts| parts.uri.path().starts_with(crate::model::endpoint::API_PREFIX));
     if let (Err(error), true) = (&result, called_over_http) {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {

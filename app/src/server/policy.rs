@@ -1,16 +1,17 @@
 //! Record-level authorization: may this caller touch this record? The endpoint gate
 //! (`auth::authorize`) has already checked the role; these rules check the relationship.
 //!
-//! The spec's rules: Admin everything; a Specialist the patients they treat (an appointment or
-//! a record with them); a Patient their own data; a FamilyMember the linked patient, and
-//! clinical data only when the patient's grant allows it.
+//! The spec's rules: Admin everything; a Specialist the patients they treat, which means the
+//! patients on their care team (`care_team`; never a booking or a cancelled appointment by
+//! itself); a Patient their own data; a FamilyMember the linked patient, and clinical data only
+//! when the patient's grant allows it.
 
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::api::auth::CurrentUser;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::model::auth::CurrentUser;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PatientData {
@@ -28,38 +29,45 @@ pub async fn can_view_patient(
 ) -> Result<bool, AppError> {
     let allowed = match user.role {
         Role::Admin => true,
-        Role::Patient => sqlx::query_scalar!(
-            r#"select exists (select 1 from patients where patient_id = $1 and user_id = $2) as "ok!""#,
-            patient_id,
-            user.user_id
-        )
-        .fetch_one(pool)
-        .await?,
-        Role::Specialist => sqlx::query_scalar!(
-            r#"select exists (
-                   select 1 from specialists s
-                   where s.user_id = $2
-                     and (exists (select 1 from appointments a where a.specialist_id = s.specialist_id and a.patient_id = $1)
-                       or exists (select 1 from medical_records r where r.specialist_id = s.specialist_id and r.patient_id = $1))
-               ) as "ok!""#,
-            patient_id,
-            user.user_id
-        )
-        .fetch_one(pool)
-        .await?,
-        Role::FamilyMember => sqlx::query_scalar!(
-            r#"select exists (
+        Role::Patient => {
+            sqlx::query_scalar!(
+                r#"select exists (select 1 from patients where patient_id = $1 and user_id = $2) as "ok!""#,
+                patient_id,
+                user.user_id
+            )
+            .fetch_one(pool)
+            .await?
+        }
+        Role::Specialist => on_care_team(pool, user.user_id, patient_id).await?,
+        Role::FamilyMember => {
+            sqlx::query_scalar!(
+                r#"select exists (
                    select 1 from family_members
                    where patient_id = $1 and user_id = $2 and ($3 or can_view_medical_records)
                ) as "ok!""#,
-            patient_id,
-            user.user_id,
-            data == PatientData::Summary,
-        )
-        .fetch_one(pool)
-        .await?,
+                patient_id,
+                user.user_id,
+                data == PatientData::Summary,
+            )
+            .fetch_one(pool)
+            .await?
+        }
     };
     Ok(allowed)
+}
+
+/// Whether the patient is on the care team of the specialist whose account is `user_id`.
+async fn on_care_team(pool: &PgPool, user_id: Uuid, patient_id: Uuid) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar!(
+        r#"select exists (
+               select 1 from care_team c join specialists s on s.specialist_id = c.specialist_id
+               where s.user_id = $1 and c.patient_id = $2
+           ) as "ok!""#,
+        user_id,
+        patient_id
+    )
+    .fetch_one(pool)
+    .await?)
 }
 
 /// Refuses with the same answer as a missing record, and logs the refusal.
@@ -78,7 +86,8 @@ pub async fn authorize_patient(
 }
 
 /// Whose appointment a booking is for: a patient books for themself, a family member for the
-/// patient they help when the grant allows, staff for any patient they name.
+/// patient they help when the grant allows, an admin for any patient, a specialist only for a
+/// patient on their care team.
 pub async fn patient_for_booking(pool: &PgPool, user: &CurrentUser, requested: Option<Uuid>) -> Result<Uuid, AppError> {
     let allowed = match user.role {
         Role::Patient => {
@@ -100,12 +109,16 @@ pub async fn patient_for_booking(pool: &PgPool, user: &CurrentUser, requested: O
             }
             None => None,
         },
-        Role::Admin | Role::Specialist => match requested {
+        Role::Admin => match requested {
             Some(patient_id) => {
                 sqlx::query_scalar!("select patient_id from patients where patient_id = $1", patient_id)
                     .fetch_optional(pool)
                     .await?
             }
+            None => return Err(AppError::invalid("patient_id", "Choose the patient.")),
+        },
+        Role::Specialist => match requested {
+            Some(patient_id) => on_care_team(pool, user.user_id, patient_id).await?.then_some(patient_id),
             None => return Err(AppError::invalid("patient_id", "Choose the patient.")),
         },
     };

@@ -12,7 +12,7 @@ use serde_json::json;
 use sqlx::PgPool;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Caller {
+pub enum Caller {
     Anonymous,
     Specialist,
     OtherSpecialist,
@@ -30,7 +30,7 @@ const EVERY_CALLER: [Caller; 8] =
 const EXCEPTION_ID: uuid::Uuid = uuid::Uuid::from_u128(0x5e1_0ff);
 const SIGNED_IN: &[Caller] = &[Specialist, OtherSpecialist, Patient, OtherPatient, Family, OtherFamily, Admin];
 
-fn email(clinic: &Clinic, caller: Caller) -> Option<&'static str> {
+pub fn email(clinic: &Clinic, caller: Caller) -> Option<&'static str> {
     Some(match caller {
         Anonymous => return None,
         Admin => clinic.admin.email,
@@ -44,7 +44,7 @@ fn email(clinic: &Clinic, caller: Caller) -> Option<&'static str> {
 }
 
 /// Who may call each endpoint (with the arguments `call` sends: records of "the patient").
-fn allowed(endpoint: &str) -> &'static [Caller] {
+pub fn allowed(endpoint: &str) -> &'static [Caller] {
     match endpoint {
         "specialists/list" | "auth/me" | "auth/login" => &EVERY_CALLER,
         "auth/logout" | "account/profile" | "account/change-password" | "account/sign-out-everywhere" => SIGNED_IN,
@@ -55,6 +55,7 @@ fn allowed(endpoint: &str) -> &'static [Caller] {
         // Record-level: only those related to the patient.
         "patients/get" => &[Specialist, Patient, Family, Admin],
         "clinic/setup" | "clinic/save-rules" | "clinic/save-type" => &[Admin],
+        "care-team/list" | "care-team/assign" | "care-team/remove" => &[Admin],
         "users/list" | "users/get" | "users/create" | "users/update" | "users/set-active" | "users/reset-password" => {
             &[Admin]
         }
@@ -82,28 +83,52 @@ fn allowed(endpoint: &str) -> &'static [Caller] {
     }
 }
 
+/// A server function's arguments, as its client encodes them.
+#[derive(Debug, Clone)]
+pub enum Arguments {
+    Form(Vec<(String, String)>),
+    Json(serde_json::Value),
+}
+
+fn form(pairs: &[(&str, &str)]) -> Arguments {
+    Arguments::Form(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+}
+
+pub async fn send(client: &mut Client, endpoint: &str, arguments: &Arguments) -> Response {
+    match arguments {
+        Arguments::Form(pairs) => {
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            client.call(endpoint, &pairs).await
+        }
+        Arguments::Json(value) => client.call_json(endpoint, value.clone()).await,
+    }
+}
+
 async fn call(client: &mut Client, clinic: &Clinic, endpoint: &str) -> Response {
+    send(client, endpoint, &arguments(clinic, endpoint)).await
+}
+
+/// Valid arguments for each endpoint, about "the patient" and "the specialist".
+pub fn arguments(clinic: &Clinic, endpoint: &str) -> Arguments {
     let patient_user = clinic.patient.user_id.to_string();
     let patient_id = clinic.patient_id.to_string();
     match endpoint {
-        "auth/login" => client.login("nobody@clinic.example", "wrong password").await,
-        "account/change-password" => {
-            client
-                .call(
-                    endpoint,
-                    &[("current_password", "not the password"), ("new_password", "a new password 123"), ("confirm_password", "a new password 123")],
-                )
-                .await
+        "auth/login" => form(&[("email", "nobody@clinic.example"), ("password", "wrong password")]),
+        "account/change-password" => form(&[
+            ("current_password", "not the password"),
+            ("new_password", "a new password 123"),
+            ("confirm_password", "a new password 123"),
+        ]),
+        "patients/get" | "care-team/list" => form(&[("patient_id", &patient_id)]),
+        "care-team/assign" | "care-team/remove" => {
+            form(&[("patient_id", &patient_id), ("specialist_id", &clinic.specialist_id.to_string())])
         }
-        "patients/get" => client.call(endpoint, &[("patient_id", &patient_id)]).await,
-        "users/get" | "users/reset-password" => client.call(endpoint, &[("user_id", &patient_user)]).await,
-        "users/set-active" => client.call(endpoint, &[("user_id", &patient_user), ("active", "false")]).await,
-        "users/list" => client.call(endpoint, &[("search", ""), ("role", ""), ("status", ""), ("page", "1")]).await,
+        "users/get" | "users/reset-password" => form(&[("user_id", &patient_user)]),
+        "users/set-active" => form(&[("user_id", &patient_user), ("active", "false")]),
+        "users/list" => form(&[("search", ""), ("role", ""), ("status", ""), ("page", "1")]),
         "scheduling/slots" => {
             let specialist_id = clinic.specialist_id.to_string();
-            client
-                .call(endpoint, &[("specialist_id", &specialist_id), ("appointment_type", "Follow-up"), ("week_start", "2030-01-07")])
-                .await
+            form(&[("specialist_id", &specialist_id), ("appointment_type", "Follow-up"), ("week_start", "2030-01-07")])
         }
         "appointments/book" => {
             let specialist_id = clinic.specialist_id.to_string();
@@ -113,65 +138,57 @@ async fn call(client: &mut Client, clinic: &Clinic, endpoint: &str) -> Response 
                 ("start", "2030-01-08T09:00:00Z"),
                 ("patient_id", patient_id.as_str()),
             ];
-            client.call(endpoint, &args).await
+            form(&args)
         }
         "appointments/cancel" => {
             let id = clinic.appointment_id.to_string();
-            client.call(endpoint, &[("appointment_id", &id), ("reason", "Matrix")]).await
+            form(&[("appointment_id", &id), ("reason", "Matrix")])
         }
         "appointments/set-status" => {
             let id = clinic.appointment_id.to_string();
-            client.call(endpoint, &[("appointment_id", &id), ("status", "Completed")]).await
+            form(&[("appointment_id", &id), ("status", "Completed")])
         }
-        "calendar/view" => client.call(endpoint, &[("view", "week"), ("anchor", "2030-01-07")]).await,
+        "calendar/view" => form(&[("view", "week"), ("anchor", "2030-01-07")]),
         "clinic/save-rules" => {
             let rules = json!({ "time_zone": "Europe/Madrid", "buffer_minutes": 10, "minimum_notice_minutes": 60,
-                "patient_change_notice_hours": 12, "auto_confirm": true, "slot_step_minutes": 30 });
-            client.call_json(endpoint, json!({ "rules": rules })).await
+                "patient_change_notice_hours": 12, "auto_confirm": true, "slot_step_minutes": 30, "booking_horizon_months": 12, "max_upcoming_appointments": 10 });
+            Arguments::Json(json!({ "rules": rules }))
         }
-        "clinic/save-type" => {
-            client.call(endpoint, &[("name", "Cupping"), ("duration_minutes", "45"), ("is_active", "true")]).await
-        }
+        "clinic/save-type" => form(&[("name", "Cupping"), ("duration_minutes", "45"), ("is_active", "true")]),
         "appointments/reschedule" => {
             let id = clinic.appointment_id.to_string();
-            client.call(endpoint, &[("appointment_id", &id), ("start", "2030-01-08T10:00:00Z")]).await
+            form(&[("appointment_id", &id), ("start", "2030-01-08T10:00:00Z")])
         }
-        "availability/get" => client.call(endpoint, &[("specialist_id", &clinic.specialist_id.to_string())]).await,
+        "availability/get" => form(&[("specialist_id", &clinic.specialist_id.to_string())]),
         "availability/save-week" => {
             let blocks = json!([{ "day_of_week": 1, "start": "09:00", "end": "12:00" }]);
-            client.call_json(endpoint, json!({ "specialist_id": clinic.specialist_id, "blocks": blocks })).await
+            Arguments::Json(json!({ "specialist_id": clinic.specialist_id, "blocks": blocks }))
         }
         "availability/add-exception" => {
             let id = clinic.specialist_id.to_string();
-            let args = [("specialist_id", id.as_str()), ("date", "2031-01-07"), ("day_off", "true"), ("start", ""), ("end", "")];
-            client.call(endpoint, &args).await
+            let args = [
+                ("specialist_id", id.as_str()),
+                ("date", "2031-01-07"),
+                ("day_off", "true"),
+                ("start", ""),
+                ("end", ""),
+            ];
+            form(&args)
         }
-        "availability/remove-exception" => {
-            client.call(endpoint, &[("availability_block_id", &EXCEPTION_ID.to_string())]).await
-        }
-        "users/create" => {
-            client
-                .call_json(
-                    endpoint,
-                    json!({ "form": { "role": "Patient", "email": "new.patient@patients.example", "first_name": "New", "last_name": "Patient",
+        "availability/remove-exception" => form(&[("availability_block_id", &EXCEPTION_ID.to_string())]),
+        "users/create" => Arguments::Json(
+            json!({ "form": { "role": "Patient", "email": "new.patient@patients.example", "first_name": "New", "last_name": "Patient",
                         "phone": "", "specialty": "", "professional_license": "", "bio": "", "date_of_birth": "2000-01-01",
                         "emergency_contact_name": "", "emergency_contact_phone": "", "base_medical_history": "",
                         "linked_patient_id": "", "relationship": "" } }),
-                )
-                .await
-        }
-        "users/update" => {
-            client
-                .call_json(
-                    endpoint,
-                    json!({ "user_id": patient_user, "form": { "role": "Patient", "email": clinic.patient.email, "first_name": "Renamed", "last_name": "Patient",
+        ),
+        "users/update" => Arguments::Json(
+            json!({ "user_id": patient_user, "form": { "role": "Patient", "email": clinic.patient.email, "first_name": "Renamed", "last_name": "Patient",
                         "phone": "", "specialty": "", "professional_license": "", "bio": "", "date_of_birth": "1984-03-14",
                         "emergency_contact_name": "", "emergency_contact_phone": "", "base_medical_history": "",
                         "linked_patient_id": "", "relationship": "" } }),
-                )
-                .await
-        }
-        _ => client.call(endpoint, &[]).await,
+        ),
+        _ => form(&[]),
     }
 }
 
@@ -220,7 +237,7 @@ macro_rules! matrix {
             }
         )*
 
-        const COVERED: &[&str] = &[$($endpoint),*];
+        pub const COVERED: &[&str] = &[$($endpoint),*];
     };
 }
 
@@ -264,6 +281,9 @@ matrix! {
     availability_save_week => "availability/save-week",
     availability_add_exception => "availability/add-exception",
     availability_remove_exception => "availability/remove-exception",
+    care_team_list => "care-team/list",
+    care_team_assign => "care-team/assign",
+    care_team_remove => "care-team/remove",
 }
 
 #[test]

@@ -251,7 +251,7 @@ async fn admins_set_the_booking_rules_and_types_and_bad_input_changes_nothing(po
     let mut admin = signed_in(&pool, clinic.admin.email).await;
     let before = common::clinic::data_fingerprint(&pool).await;
     let bad = serde_json::json!({ "rules": { "time_zone": "Mars/Olympus", "buffer_minutes": 500,
-        "minimum_notice_minutes": 0, "patient_change_notice_hours": 24, "auto_confirm": false, "slot_step_minutes": 7 } });
+        "minimum_notice_minutes": 0, "patient_change_notice_hours": 24, "auto_confirm": false, "slot_step_minutes": 7, "booking_horizon_months": 12, "max_upcoming_appointments": 10 } });
     let refused = admin.call_json("clinic/save-rules", bad).await;
     assert_eq!(refused.status, 400);
     for field in ["time_zone", "buffer_minutes", "slot_step_minutes"] {
@@ -264,7 +264,7 @@ async fn admins_set_the_booking_rules_and_types_and_bad_input_changes_nothing(po
 
     // Hour-long steps: the free starts of a 09:00-17:00 day fall on the hour.
     let hourly = serde_json::json!({ "rules": { "time_zone": "Europe/Madrid", "buffer_minutes": 0,
-        "minimum_notice_minutes": 0, "patient_change_notice_hours": 24, "auto_confirm": true, "slot_step_minutes": 60 } });
+        "minimum_notice_minutes": 0, "patient_change_notice_hours": 24, "auto_confirm": true, "slot_step_minutes": 60, "booking_horizon_months": 12, "max_upcoming_appointments": 10 } });
     assert_eq!(admin.call_json("clinic/save-rules", hourly).await.status, 200);
     let added =
         admin.call("clinic/save-type", &[("name", "Cupping"), ("duration_minutes", "45"), ("is_active", "true")]).await;

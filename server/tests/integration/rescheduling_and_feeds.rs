@@ -307,6 +307,20 @@ async fn calendar_feeds_are_private_valid_and_revocable(pool: PgPool) {
         .await
         .unwrap();
     assert!(!feed.body.contains(&not_theirs.to_string()), "only the owner's appointments");
+    // An appointment far beyond any booking horizon (written before the horizon existed) stays
+    // out of the feed, so building it never walks the calendar to that year.
+    let far: Uuid = sqlx::query_scalar(
+        "insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type)
+         values ($1, $2, '2199-01-05 10:00Z', '2199-01-05 10:30Z', 'Confirmed', 'Follow-up') returning appointment_id",
+    )
+    .bind(clinic.specialist_id)
+    .bind(clinic.patient_id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let bounded = get(&mut app, &path).await;
+    assert_eq!(bounded.status, 200);
+    assert!(!bounded.body.contains(&far.to_string()), "{}", bounded.body);
     let stored: Vec<u8> = sqlx::query_scalar("select token_hash from calendar_feeds where revoked_at is null")
         .fetch_one(&pool)
         .await

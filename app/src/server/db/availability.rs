@@ -2,10 +2,10 @@ use chrono::{Datelike, NaiveDate, NaiveTime};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::api::auth::CurrentUser;
-use crate::api::availability::{Availability, ExceptionView};
 use crate::domain::availability::{BlockInput, ValidBlock};
 use crate::error::AppError;
+use crate::model::auth::CurrentUser;
+use crate::model::availability::{Availability, ExceptionView};
 use crate::server::audit::begin_as;
 use crate::server::policy::specialist_to_manage;
 

@@ -5,15 +5,15 @@ use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::api::clinic::{AppointmentTypeRow, ClinicRules, ClinicSetup};
 use crate::error::AppError;
+use crate::model::clinic::{AppointmentTypeRow, ClinicRules, ClinicSetup};
 use crate::server::audit::{begin_as, record, AuditEvent};
 
 pub async fn setup(pool: &PgPool) -> Result<ClinicSetup, AppError> {
     let rules = sqlx::query_as!(
         ClinicRules,
         r#"select time_zone, buffer_minutes, minimum_notice_minutes, patient_change_notice_hours, auto_confirm,
-                  slot_step_minutes
+                  slot_step_minutes, booking_horizon_months, max_upcoming_appointments
            from clinic_settings"#
     )
     .fetch_one(pool)
@@ -33,13 +33,16 @@ pub async fn save_rules(pool: &PgPool, admin: Uuid, rules: &ClinicRules) -> Resu
     let mut tx = begin_as(pool, admin).await?;
     sqlx::query!(
         r#"update clinic_settings set time_zone = $1, buffer_minutes = $2, minimum_notice_minutes = $3,
-                  patient_change_notice_hours = $4, auto_confirm = $5, slot_step_minutes = $6, updated_at = now()"#,
+                  patient_change_notice_hours = $4, auto_confirm = $5, slot_step_minutes = $6,
+                  booking_horizon_months = $7, max_upcoming_appointments = $8, updated_at = now()"#,
         rules.time_zone,
         rules.buffer_minutes,
         rules.minimum_notice_minutes,
         rules.patient_change_notice_hours,
         rules.auto_confirm,
         rules.slot_step_minutes,
+        rules.booking_horizon_months,
+        rules.max_upcoming_appointments,
     )
     .execute(&mut *tx)
     .await?;

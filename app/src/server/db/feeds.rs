@@ -7,16 +7,18 @@ use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::api::auth::CurrentUser;
-use crate::api::feeds::FeedLink;
 use crate::domain::ical::{render_feed, FeedEvent, FeedStatus};
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::model::auth::CurrentUser;
+use crate::model::feeds::FeedLink;
 use crate::server::audit::begin_as;
 
-/// How far back a feed reaches; the future is shown whole.
+/// How far back a feed reaches.
 const FEED_HISTORY_DAYS: i64 = 90;
 const FEED_MAX_EVENTS: i64 = 2000;
+/// Three years ahead: the longest booking horizon clinic settings allow (36 months).
+const FEED_FUTURE_DAYS: i64 = 3 * 366;
 
 fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -87,6 +89,9 @@ pub async fn render(pool: &PgPool, token: &str, now: DateTime<Utc>) -> Result<Op
     let Some(owner) = owner else { return Ok(None) };
     let role: Role = owner.role.parse().map_err(AppError::internal)?;
     let since = now - Duration::days(FEED_HISTORY_DAYS);
+    // A bounded window ahead too (the longest booking horizon the clinic can set): the time-zone
+    // rules written into the feed span the events, so no event may sit in the year 200000.
+    let until = now + Duration::days(FEED_FUTURE_DAYS);
     let as_specialist = match role {
         Role::Specialist => true,
         Role::Patient => false,
@@ -100,13 +105,15 @@ pub async fn render(pool: &PgPool, token: &str, now: DateTime<Utc>) -> Result<Op
            from appointments a
            join specialists s on s.specialist_id = a.specialist_id join users su on su.user_id = s.user_id
            join patients p on p.patient_id = a.patient_id join users pu on pu.user_id = p.user_id
-           where (($2 and s.user_id = $1) or (not $2 and p.user_id = $1)) and a.end_datetime > $3
+           where (($2 and s.user_id = $1) or (not $2 and p.user_id = $1))
+             and a.end_datetime > $3 and a.start_datetime < $5
            order by a.start_datetime
            limit $4"#,
         owner.user_id,
         as_specialist,
         since,
-        FEED_MAX_EVENTS
+        FEED_MAX_EVENTS,
+        until,
     )
     .fetch_all(pool)
     .await?;
@@ -132,5 +139,9 @@ pub async fn render(pool: &PgPool, token: &str, now: DateTime<Utc>) -> Result<Op
         })
         .collect();
     let name = format!("SyEI · {}", owner.name);
-    Ok(Some(render_feed(&name, zone, &events, now)))
+    // Writing the calendar is CPU work: keep it off the async threads that serve everyone else.
+    let calendar = tokio::task::spawn_blocking(move || render_feed(&name, zone, &events, now))
+        .await
+        .map_err(AppError::internal)?;
+    Ok(Some(calendar))
 }

@@ -5,9 +5,9 @@ use chrono_tz::Tz;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::api::home::{AdminOverview, AgendaItem, CareOverview, HelpedPatient, MaterialItem, SpecialistDay};
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::model::home::{AdminOverview, AgendaItem, CareOverview, HelpedPatient, MaterialItem, SpecialistDay};
 
 /// "Tue 1 Dec, 10:00–11:00 (Europe/Madrid)": in the specialist's zone, labelled with it.
 pub(crate) fn when_label(start: DateTime<Utc>, end: DateTime<Utc>, zone: &str) -> String {
@@ -31,10 +31,12 @@ pub async fn admin_summary(pool: &PgPool) -> Result<AdminOverview, AppError> {
         })
         .collect();
     let appointments = sqlx::query!(
-        r#"select count(*) filter (where start_datetime::date = (now() at time zone 'Europe/Madrid')::date
-                                     and status in ('Pending', 'Confirmed')) as "today!",
-                  count(*) filter (where status = 'Pending' and start_datetime > now()) as "pending!"
-           from appointments"#
+        // "Today" is the clinic's today, in the clinic's zone.
+        r#"select count(*) filter (where (a.start_datetime at time zone c.time_zone)::date
+                                           = (now() at time zone c.time_zone)::date
+                                     and a.status in ('Pending', 'Confirmed')) as "today!",
+                  count(*) filter (where a.status = 'Pending' and a.start_datetime > now()) as "pending!"
+           from appointments a cross join clinic_settings c"#
     )
     .fetch_one(pool)
     .await?;

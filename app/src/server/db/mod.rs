@@ -2,6 +2,7 @@
 //! against the committed `.sqlx/` data.
 
 pub mod availability;
+pub mod care_team;
 pub mod clinic;
 pub mod feeds;
 pub mod home;

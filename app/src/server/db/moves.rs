@@ -7,14 +7,14 @@ use uuid::Uuid;
 
 use super::home::when_label;
 use super::scheduling::{
-    is_deadlock, is_overlap, load_schedule, lock_appointment, notify_patient, notify_specialist, overbook_reason,
-    rules, settings, unbookable_message, WRITE_ATTEMPTS,
+    check_booking_window, is_deadlock, is_overlap, load_schedule, lock_appointment, notify_patient, notify_specialist,
+    overbook_reason, rules, settings, unbookable_message, WRITE_ATTEMPTS,
 };
-use crate::api::auth::CurrentUser;
-use crate::api::scheduling::SLOT_TAKEN;
 use crate::domain::appointment_status::AppointmentStatus;
 use crate::domain::slots::{explain, free_slots, Unbookable};
 use crate::error::AppError;
+use crate::model::auth::CurrentUser;
+use crate::model::scheduling::SLOT_TAKEN;
 use crate::server::audit::begin_as;
 use crate::server::policy::appointment_rights;
 
@@ -60,6 +60,7 @@ async fn reschedule_once(
         return Err(AppError::Conflict("Only pending or confirmed appointments can be moved.".to_string()));
     }
     let settings = settings(&mut tx).await?;
+    check_booking_window(new_start, now, &settings)?;
     if !rights.as_staff && appointment.start_datetime - now < settings.patient_change_notice {
         return Err(AppError::Conflict(format!(
             "Appointments can be moved online up to {} hours before they start. Please call the clinic.",

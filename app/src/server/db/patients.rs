@@ -1,9 +1,9 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::api::auth::CurrentUser;
-use crate::api::patients::PatientSummary;
 use crate::error::AppError;
+use crate::model::auth::CurrentUser;
+use crate::model::patients::PatientSummary;
 use crate::server::audit::{self, AuditEvent};
 
 /// The chart header; reading it is audited (who read which patient's data, and whether the

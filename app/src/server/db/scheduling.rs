@@ -6,18 +6,19 @@ use chrono_tz::Tz;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use super::care_team::{self, Joined};
 use super::home::when_label;
-use crate::api::auth::CurrentUser;
-use crate::api::scheduling::{
-    AppointmentType, ClosedView, DaySlots, NotificationItem, Notifications, PatientAppointment, SlotView, WeekSlots,
-    SLOT_TAKEN,
-};
 use crate::domain::appointment_status::AppointmentStatus;
 use crate::domain::role::Role;
 use crate::domain::slots::{
     day_plan, explain, free_slots, windows_on, Busy, Exception, PlanEntry, Schedule, SlotRules, Unbookable, WeeklyBlock,
 };
 use crate::error::AppError;
+use crate::model::auth::CurrentUser;
+use crate::model::scheduling::{
+    AppointmentType, ClosedView, DaySlots, NotificationItem, Notifications, PatientAppointment, SlotView, WeekSlots,
+    SLOT_TAKEN,
+};
 use crate::server::audit::begin_as;
 use crate::server::policy::appointment_rights;
 
@@ -27,11 +28,16 @@ pub struct ClinicSettings {
     pub patient_change_notice: Duration,
     pub auto_confirm: bool,
     pub step: Duration,
+    /// How many months ahead anything may be booked or moved to.
+    pub booking_horizon_months: u32,
+    /// How many upcoming appointments one patient may hold (bookings by staff are not held to it).
+    pub max_upcoming_appointments: i64,
 }
 
 pub async fn settings(conn: &mut PgConnection) -> Result<ClinicSettings, AppError> {
     let row = sqlx::query!(
-        r#"select buffer_minutes, minimum_notice_minutes, patient_change_notice_hours, auto_confirm, slot_step_minutes
+        r#"select buffer_minutes, minimum_notice_minutes, patient_change_notice_hours, auto_confirm, slot_step_minutes,
+                  booking_horizon_months, max_upcoming_appointments
            from clinic_settings"#
     )
     .fetch_one(conn)
@@ -42,7 +48,19 @@ pub async fn settings(conn: &mut PgConnection) -> Result<ClinicSettings, AppErro
         patient_change_notice: Duration::hours(row.patient_change_notice_hours.into()),
         auto_confirm: row.auto_confirm,
         step: Duration::minutes(row.slot_step_minutes.into()),
+        booking_horizon_months: row.booking_horizon_months.try_into().unwrap_or(12),
+        max_upcoming_appointments: row.max_upcoming_appointments.into(),
     })
+}
+
+/// Refuses a start outside the booking window before any date arithmetic runs on it.
+pub(super) fn check_booking_window(
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+    settings: &ClinicSettings,
+) -> Result<(), AppError> {
+    crate::domain::dates::check_booking_window(start, now, settings.booking_horizon_months)
+        .map_err(|message| AppError::invalid("start", message))
 }
 
 pub async fn appointment_types(pool: &PgPool) -> Result<Vec<AppointmentType>, AppError> {
@@ -271,6 +289,33 @@ pub async fn book(
         .ok_or_else(|| AppError::Conflict(SLOT_TAKEN.to_string()))
 }
 
+/// A patient booking online holds at most the clinic's number of upcoming appointments. The
+/// patient's row is locked first, so two bookings at once cannot both pass with one to spare.
+async fn check_upcoming_limit(
+    conn: &mut PgConnection,
+    patient_id: Uuid,
+    settings: &ClinicSettings,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    sqlx::query_scalar!("select patient_id from patients where patient_id = $1 for update", patient_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let upcoming = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from appointments
+           where patient_id = $1 and status in ('Pending', 'Confirmed') and end_datetime > $2"#,
+        patient_id,
+        now
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if upcoming >= settings.max_upcoming_appointments {
+        return Err(AppError::Conflict(format!(
+            "There are already {upcoming} upcoming appointments. Please cancel one, or call the clinic to book more."
+        )));
+    }
+    Ok(())
+}
+
 /// How often a booking or a move runs when PostgreSQL breaks a deadlock by aborting it.
 pub(super) const WRITE_ATTEMPTS: usize = 3;
 
@@ -291,8 +336,12 @@ async fn book_once(
     now: DateTime<Utc>,
 ) -> Result<Option<Uuid>, AppError> {
     let mut tx = begin_as(pool, user.user_id).await?;
-    let duration = duration_of(&mut tx, &booking.appointment_type).await?;
     let settings = settings(&mut tx).await?;
+    check_booking_window(booking.start, now, &settings)?;
+    let duration = duration_of(&mut tx, &booking.appointment_type).await?;
+    if !as_staff {
+        check_upcoming_limit(&mut tx, booking.patient_id, &settings, now).await?;
+    }
     let (schedule, time_zone, specialist_name) = {
         let day = booking.start.date_naive();
         load_schedule(&mut tx, booking.specialist_id, day - Duration::days(1), day + Duration::days(1), None).await?
@@ -338,6 +387,16 @@ async fn book_once(
         }
         Err(e) => return Err(e.into()),
     };
+    // Booking a specialist puts them on the patient's care team; a specialist booking for a
+    // patient (only one already on their team) adds nothing.
+    let joined = match user.role {
+        Role::Admin => Some(Joined::AdminBooking),
+        Role::Patient | Role::FamilyMember => Some(Joined::PatientBooking),
+        Role::Specialist => None,
+    };
+    if let Some(how) = joined {
+        care_team::join(&mut tx, booking.patient_id, booking.specialist_id, user.user_id, how).await?;
+    }
     let when = when_label(booking.start, booking.start + duration, &time_zone);
     let patient_name = patient_name(&mut tx, booking.patient_id).await?;
     let (patient_title, specialist_title) = match status {

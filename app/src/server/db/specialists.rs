@@ -1,7 +1,7 @@
 use sqlx::PgPool;
 
-use crate::api::specialists::SpecialistSummary;
 use crate::error::AppError;
+use crate::model::specialists::SpecialistSummary;
 
 /// Active specialists for the public directory, ordered by specialty then name.
 pub async fn list_public(pool: &PgPool) -> Result<Vec<SpecialistSummary>, AppError> {

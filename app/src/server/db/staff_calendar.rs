@@ -7,10 +7,10 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::home::when_label;
-use crate::api::auth::CurrentUser;
-use crate::api::calendar::{CalendarAppointment, CalendarSpecialist, CalendarView, StaffCalendar};
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::model::auth::CurrentUser;
+use crate::model::calendar::{CalendarAppointment, CalendarSpecialist, CalendarView, StaffCalendar};
 
 /// Whose calendar the caller may see: a specialist only their own; an admin anyone's, or
 /// everyone's (None).

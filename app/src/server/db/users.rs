@@ -206,10 +206,10 @@ pub async fn bump_session_epoch(conn: &mut PgConnection, user_id: Uuid) -> Resul
 
 // --- Administration ----------------------------------------------------------------------
 
-use crate::api::account::AccountProfile;
-use crate::api::auth::CurrentUser;
-use crate::api::users::{IssuedPassword, PatientOption, UserDetail, UserListItem, UserPage, USERS_PAGE_SIZE};
 use crate::domain::user_form::{Profile, UserForm, ValidUser};
+use crate::model::account::AccountProfile;
+use crate::model::auth::CurrentUser;
+use crate::model::users::{IssuedPassword, PatientOption, UserDetail, UserListItem, UserPage, USERS_PAGE_SIZE};
 use crate::server::audit::begin_as;
 use crate::server::password::{hash_password, temporary_password};
 
@@ -275,7 +275,7 @@ pub async fn detail(pool: &PgPool, user_id: Uuid) -> Result<UserDetail, AppError
         r#"select u.user_id, u.role, u.email, u.first_name, u.last_name, u.phone, u.is_active, u.must_change_password,
                   s.specialty as "specialty?", s.professional_license as "professional_license?", s.bio,
                   p.date_of_birth as "date_of_birth?", p.emergency_contact_name, p.emergency_contact_phone,
-                  p.base_medical_history,
+                  p.base_medical_history, p.patient_id as "patient_id?",
                   f.patient_id as "linked_patient_id?", f.relationship as "relationship?"
            from users u
            left join specialists s on s.user_id = u.user_id
@@ -290,6 +290,7 @@ pub async fn detail(pool: &PgPool, user_id: Uuid) -> Result<UserDetail, AppError
     .ok_or(AppError::NotFound)?;
     Ok(UserDetail {
         user_id: row.user_id,
+        patient_id: row.patient_id,
         is_active: row.is_active,
         must_change_password: row.must_change_password,
         form: UserForm {
@@ -317,8 +318,8 @@ pub async fn patient_options(pool: &PgPool, user: &CurrentUser) -> Result<Vec<Pa
         r#"select p.patient_id, u.first_name || ' ' || u.last_name as "name!"
            from patients p join users u on u.user_id = p.user_id
            where $2 or (u.is_active and exists (
-               select 1 from appointments a join specialists s on s.specialist_id = a.specialist_id
-               where a.patient_id = p.patient_id and s.user_id = $1))
+               select 1 from care_team c join specialists s on s.specialist_id = c.specialist_id
+               where c.patient_id = p.patient_id and s.user_id = $1))
            order by u.last_name, u.first_name"#,
         user.user_id,
         user.role == Role::Admin
@@ -382,7 +383,8 @@ async fn save_profile(tx: &mut PgConnection, user_id: Uuid, profile: &Profile) -
         Profile::Admin => {}
         Profile::Specialist { specialty, professional_license, bio } => {
             sqlx::query!(
-                r#"insert into specialists (user_id, specialty, professional_license, bio) values ($1, $2, $3, $4)
+                r#"insert into specialists (user_id, specialty, professional_license, bio, time_zone)
+                   values ($1, $2, $3, $4, (select time_zone from clinic_settings))
                    on conflict (user_id) do update set specialty = $2, professional_license = $3, bio = $4"#,
                 user_id,
                 specialty,
@@ -411,7 +413,13 @@ async fn save_profile(tx: &mut PgConnection, user_id: Uuid, profile: &Profile) -
         }
         Profile::FamilyMember { patient_id, relationship } => {
             let updated = sqlx::query!(
-                r#"update family_members set patient_id = $2, relationship = $3
+                // Linked to another patient, the family member starts with no grants: what the
+                // first patient allowed says nothing about the second.
+                r#"update family_members set patient_id = $2, relationship = $3,
+                       can_view_appointments = can_view_appointments and patient_id = $2,
+                       can_book_appointments = can_book_appointments and patient_id = $2,
+                       can_view_materials = can_view_materials and patient_id = $2,
+                       can_view_medical_records = can_view_medical_records and patient_id = $2
                    where family_member_id = (select family_member_id from family_members where user_id = $1
                                              order by created_at limit 1)"#,
                 user_id,

@@ -49,8 +49,8 @@ async fn scalar(pool: &PgPool, sql: &str, binds: &[Uuid]) -> Uuid {
 }
 
 impl Clinic {
-    /// The specialist treats the patient (one appointment); the other specialist treats the
-    /// other patient; each family member helps one of the two patients.
+    /// The specialist treats the patient (on their care team, one appointment); the other
+    /// specialist treats the other patient; each family member helps one of the two patients.
     pub async fn create(pool: &PgPool) -> Clinic {
         let hash = hash_password_blocking(PASSWORD).unwrap();
         let admin = user(pool, &hash, "admin@clinic.example", "Admin").await;
@@ -68,6 +68,12 @@ impl Clinic {
         let mut appointments = Vec::new();
         for (s, p) in [(specialist_id, patient_id), (other_specialist_id, other_patient_id)] {
             appointments.push(scalar(pool, "insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type) values ($1, $2, now() + interval '1 day', now() + interval '1 day 1 hour', 'Confirmed', 'Follow-up') returning appointment_id", &[s, p]).await);
+            sqlx::query("insert into care_team (patient_id, specialist_id, how) values ($1, $2, 'AdminAssigned')")
+                .bind(p)
+                .bind(s)
+                .execute(pool)
+                .await
+                .unwrap();
         }
         for (f, p) in [(family.user_id, patient_id), (other_family.user_id, other_patient_id)] {
             sqlx::query("insert into family_members (user_id, patient_id, relationship) values ($1, $2, 'Parent')")
@@ -110,6 +116,7 @@ pub async fn data_fingerprint(pool: &PgPool) -> String {
         "patient_material_assignments",
         "notifications",
         "calendar_feeds",
+        "care_team",
         "clinic_settings",
         "appointment_types",
     ] {

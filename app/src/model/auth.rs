@@ -1,0 +1,39 @@
+//! What the auth server functions send and receive (shared with the browser).
+
+use crate::domain::navigation::home_path;
+use crate::domain::role::Role;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The signed-in person, as pages need them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub user_id: Uuid,
+    pub role: Role,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub must_change_password: bool,
+}
+
+impl CurrentUser {
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+
+    /// Where to go after signing in: the role's home, or the password page first.
+    pub fn landing_path(&self) -> &'static str {
+        if self.must_change_password {
+            "/account/password"
+        } else {
+            home_path(self.role)
+        }
+    }
+}
+
+/// The signed-in person with what the header shows about them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub user: CurrentUser,
+    pub unread_notifications: i64,
+}

@@ -1,0 +1,17 @@
+//! The serde DTOs that travel between the server and the browser, one module per area. The
+//! server functions in `api` return them; `server::db` and the services build them; pages show
+//! them. Nothing here depends on a layer above.
+
+pub mod account;
+pub mod auth;
+pub mod availability;
+pub mod calendar;
+pub mod care_team;
+pub mod clinic;
+pub mod endpoint;
+pub mod feeds;
+pub mod home;
+pub mod patients;
+pub mod scheduling;
+pub mod specialists;
+pub mod users;

@@ -1,0 +1,33 @@
+import AxeBuilder from "@axe-core/playwright";
+import { test, expect, demo, demoPassword, newSignedInPage, waitForHydration } from "./fixtures";
+import type { Page } from "@playwright/test";
+
+/** Every page, as the person who uses it, scanned after hydration against WCAG 2.2 AA. */
+const pages: { who: keyof typeof demo | null; paths: string[] }[] = [
+  { who: null, paths: ["/", "/login"] },
+  { who: "patient", paths: ["/my-care", "/book", "/account", "/notifications"] },
+  { who: "family", paths: ["/family"] },
+  { who: "specialist", paths: ["/specialist", "/calendar", "/availability"] },
+  { who: "admin", paths: ["/admin", "/admin/users", "/admin/users/new", "/admin/settings", "/calendar"] },
+];
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+}
+
+for (const { who, paths } of pages) {
+  test(`pages of ${who ?? "visitors"} have no serious accessibility violations`, async ({ page, browser }) => {
+    const viewer = who ? await newSignedInPage(browser, demo[who], demoPassword) : page;
+    if (who) await expect(viewer).not.toHaveURL(/\/login/);
+    for (const path of paths) {
+      await viewer.goto(path);
+      await waitForHydration(viewer);
+      expect(await seriousViolations(viewer), `${path} as ${who ?? "visitor"}`).toEqual([]);
+    }
+  });
+}
