@@ -49,6 +49,12 @@ if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$cargo_lepto
   cargo install cargo-leptos --locked --version "$cargo_leptos_version"
 fi
 
+# Licence and ban checks of the dependency graph (CI only; advisories need the network).
+if [ "${SYEI_NEED_DENY:-0}" = "1" ] && ! cargo deny --version >/dev/null 2>&1; then
+  say "installing cargo-deny (takes a few minutes, once)"
+  cargo install cargo-deny --locked
+fi
+
 # The CLI must match the wasm-bindgen crate in Cargo.lock exactly. Not --locked: one crate of
 # its lockfile is missing from the registry mirror here.
 wasm_bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)

@@ -368,6 +368,17 @@ async fn seed_appointments(
                 )
                 .execute(&mut *tx)
                 .await?;
+                // The demo's patients booked these themselves: that made the care team.
+                if status != AppointmentStatus::Canceled {
+                    sqlx::query!(
+                        r#"insert into care_team (patient_id, specialist_id, how) values ($1, $2, 'PatientBooking')
+                           on conflict do nothing"#,
+                        patient_id,
+                        specialist_id,
+                    )
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 count += 1;
             }
         }

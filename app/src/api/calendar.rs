@@ -10,13 +10,12 @@ use uuid::Uuid;
 /// The calendar for `view` ("day", "week", "month") around `anchor` (today when not given).
 #[server(endpoint = "calendar/view")]
 pub async fn get_staff_calendar(
-    view: String,
+    view: CalendarView,
     anchor: Option<NaiveDate>,
     specialist_id: Option<Uuid>,
 ) -> Result<StaffCalendar, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        let view = CalendarView::parse(&view).ok_or_else(|| AppError::invalid("view", "Choose day, week or month."))?;
         if anchor.is_some_and(|date| !crate::domain::dates::is_plannable(date)) {
             return Err(AppError::invalid("anchor", crate::domain::dates::out_of_range_message()));
         }
@@ -55,10 +54,12 @@ mod tests {
     }
 
     #[test]
-    fn view_names_round_trip() {
+    fn views_travel_by_their_lowercase_names() {
         for view in [CalendarView::Day, CalendarView::Week, CalendarView::Month] {
-            assert_eq!(CalendarView::parse(view.as_str()), Some(view));
+            let wire = serde_json::to_string(&view).unwrap();
+            assert_eq!(wire, format!("\"{}\"", view.as_str()));
+            assert_eq!(serde_json::from_str::<CalendarView>(&wire).unwrap(), view);
         }
-        assert_eq!(CalendarView::parse("year"), None);
+        assert!(serde_json::from_str::<CalendarView>("\"year\"").is_err());
     }
 }

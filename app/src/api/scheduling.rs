@@ -1,5 +1,6 @@
 //! Booking: free slots, booking, cancelling, status changes, the staff week, notifications.
 
+use crate::domain::appointment_status::AppointmentStatus;
 use crate::error::AppError;
 pub use crate::model::scheduling::*;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -126,10 +127,9 @@ pub async fn cancel_appointment(appointment_id: Uuid, reason: String) -> Result<
 
 /// Confirm, complete or mark a no-show (the specialist's own appointments, or any for admins).
 #[server(endpoint = "appointments/set-status")]
-pub async fn set_appointment_status(appointment_id: Uuid, status: String) -> Result<(), AppError> {
+pub async fn set_appointment_status(appointment_id: Uuid, status: AppointmentStatus) -> Result<(), AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        let status = status.parse().map_err(|_| AppError::invalid("status", "Choose a status."))?;
         crate::server::db::scheduling::set_status(&state.pool, &user, appointment_id, status, Utc::now()).await
     })
     .await

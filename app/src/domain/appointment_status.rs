@@ -37,11 +37,27 @@ impl AppointmentStatus {
     }
 }
 
-/// A stored status as people read it ("NoShow" is shown as "No-show").
-pub fn status_label(status: &str) -> &str {
-    match status {
-        "NoShow" => "No-show",
-        other => other,
+impl AppointmentStatus {
+    /// The status as people read it ("NoShow" is shown as "No-show").
+    pub fn label(self) -> &'static str {
+        match self {
+            AppointmentStatus::NoShow => "No-show",
+            other => other.as_str(),
+        }
+    }
+
+    /// What staff may turn the appointment into now, cancelling aside (it asks for a reason
+    /// and has its own button): the state machine's answer, so no screen encodes it again.
+    pub fn staff_changes(
+        self,
+        now: chrono::DateTime<chrono::Utc>,
+        start: chrono::DateTime<chrono::Utc>,
+        end: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<AppointmentStatus> {
+        AppointmentStatus::ALL
+            .into_iter()
+            .filter(|&to| to != AppointmentStatus::Canceled && self.transition(to, now, start, end).is_ok())
+            .collect()
     }
 }
 

@@ -4,7 +4,10 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::domain::appointment_status::AppointmentStatus;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
 pub enum CalendarView {
     Day,
     #[default]
@@ -18,15 +21,6 @@ impl CalendarView {
             CalendarView::Day => "day",
             CalendarView::Week => "week",
             CalendarView::Month => "month",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<CalendarView> {
-        match text {
-            "day" => Some(CalendarView::Day),
-            "week" => Some(CalendarView::Week),
-            "month" => Some(CalendarView::Month),
-            _ => None,
         }
     }
 
@@ -70,7 +64,9 @@ pub struct CalendarAppointment {
     pub specialist_name: String,
     pub patient_name: String,
     pub appointment_type: String,
-    pub status: String,
+    pub status: AppointmentStatus,
+    /// What staff may change the status to now (from the state machine; cancelling aside).
+    pub staff_changes: Vec<AppointmentStatus>,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     /// Local date and minutes since local midnight in the calendar's zone (the end is cut at
@@ -85,7 +81,7 @@ pub struct CalendarAppointment {
 
 impl CalendarAppointment {
     pub fn is_active(&self) -> bool {
-        self.status == "Pending" || self.status == "Confirmed"
+        self.status.holds_time()
     }
 
     /// "10:00–10:30", in the calendar's zone.

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::domain::appointment_status::AppointmentStatus;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminOverview {
     /// Active accounts per role, in the order of `Role::ALL`.
@@ -20,7 +22,7 @@ pub struct AgendaItem {
     pub when: String,
     pub with_name: String,
     pub appointment_type: String,
-    pub status: String,
+    pub status: AppointmentStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::domain::appointment_status::AppointmentStatus;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppointmentType {
     pub name: String,
@@ -50,7 +52,7 @@ pub struct PatientAppointment {
     pub specialist_name: String,
     pub appointment_type: String,
     pub when: String,
-    pub status: String,
+    pub status: AppointmentStatus,
     /// The patient (or a family member allowed to book) may still cancel or move it.
     pub can_change: bool,
     /// What rescheduling needs: whose calendar and which type.

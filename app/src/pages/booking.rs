@@ -13,7 +13,6 @@ use crate::api::scheduling::{
 use crate::api::specialists::list_specialists;
 use crate::components::auth::RoleGate;
 use crate::components::form::ConfirmButton;
-use crate::domain::appointment_status::status_label;
 use crate::domain::role::Role;
 use crate::error::AppError;
 
@@ -317,7 +316,7 @@ fn MyAppointments(
                             <p class="text-sm text-slate-700">{format!("{} · {}", a.specialist_name, a.appointment_type)}</p>
                         </div>
                         <div class="flex items-center gap-3">
-                            <span class="rounded-full bg-slate-100 px-3 py-1 text-sm" data-testid="appointment-status">{status_label(&a.status).to_string()}</span>
+                            <span class="rounded-full bg-slate-100 px-3 py-1 text-sm" data-testid="appointment-status">{a.status.label()}</span>
                             {a.can_change.then(|| view! {
                                 <button class="rounded border border-slate-400 px-2 py-1 text-sm hover:bg-slate-100"
                                     on:click=move |_| on_reschedule.run(again.clone())>"Reschedule"</button>

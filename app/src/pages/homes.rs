@@ -60,7 +60,7 @@ fn Agenda(items: Vec<AgendaItem>, empty: &'static str) -> impl IntoView {
                         <p class="font-medium">{item.when}</p>
                         <p class="text-sm text-slate-700">{item.with_name}" · "{item.appointment_type}</p>
                     </div>
-                    <span class="self-center rounded-full bg-slate-100 px-3 py-1 text-sm">{crate::domain::appointment_status::status_label(&item.status).to_string()}</span>
+                    <span class="self-center rounded-full bg-slate-100 px-3 py-1 text-sm">{item.status.label()}</span>
                 </li>
             }).collect_view()}
         </ul>

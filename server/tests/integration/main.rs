@@ -5,6 +5,7 @@
 
 mod common;
 
+mod access_rules;
 mod audit_trigger;
 mod authorization_matrix;
 mod booking;

@@ -6,13 +6,14 @@ use chrono_tz::Tz;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::{status_label, CalendarState, MoveRequest};
+use super::{CalendarState, MoveRequest};
 use crate::api::calendar::CalendarAppointment;
 use crate::api::scheduling::{
     appointment_types, get_week_slots, BookAppointment, CancelAppointment, RescheduleAppointment, SetAppointmentStatus,
 };
 use crate::api::users::patient_options;
 use crate::components::form::ConfirmButton;
+use crate::domain::appointment_status::AppointmentStatus;
 use crate::error::AppError;
 
 /// A modal panel; "Close" (or Escape) leaves without changing anything. Focus moves into it
@@ -44,11 +45,20 @@ fn Modal(title: String, #[prop(into)] on_close: Callback<()>, children: Children
 pub fn AppointmentDetails(appointment: CalendarAppointment) -> impl IntoView {
     let state = expect_context::<CalendarState>();
     let id = appointment.appointment_id;
-    let status = appointment.status.clone();
+    let status = appointment.status;
+    let changes = appointment.staff_changes.clone();
     let reason = RwSignal::new(String::new());
-    let change = move |to: &'static str| {
-        move |_| {
-            state.set_status.dispatch(SetAppointmentStatus { appointment_id: id, status: to.to_string() });
+    // The buttons are the changes the state machine allows now (the server says which).
+    let change_button = move |to: AppointmentStatus| {
+        let (label, class) = match to {
+            AppointmentStatus::Confirmed => ("Confirm", "rounded bg-teal-700 px-3 py-2 text-white"),
+            AppointmentStatus::Completed => ("Complete", "rounded border border-slate-400 px-3 py-2"),
+            _ => (to.label(), "rounded border border-slate-400 px-3 py-2"),
+        };
+        view! {
+            <button class=class on:click=move |_| {
+                state.set_status.dispatch(SetAppointmentStatus { appointment_id: id, status: to });
+            }>{label}</button>
         }
     };
     let active = appointment.is_active();
@@ -60,17 +70,13 @@ pub fn AppointmentDetails(appointment: CalendarAppointment) -> impl IntoView {
                 <dt class="text-slate-600">"Patient"</dt><dd>{appointment.patient_name.clone()}</dd>
                 <dt class="text-slate-600">"Type"</dt><dd>{appointment.appointment_type.clone()}</dd>
                 <dt class="text-slate-600">"Specialist"</dt><dd>{appointment.specialist_name.clone()}</dd>
-                <dt class="text-slate-600">"Status"</dt><dd data-testid="details-status">{status_label(&status).to_string()}</dd>
+                <dt class="text-slate-600">"Status"</dt><dd data-testid="details-status">{status.label()}</dd>
                 {appointment.overbook_reason.clone().map(|why| view! {
                     <dt class="text-slate-600">"Overbooked"</dt><dd>{why}</dd>
                 })}
             </dl>
             <div class="mt-6 flex flex-wrap items-center gap-2">
-                {(status == "Pending").then(|| view! { <button class="rounded bg-teal-700 px-3 py-2 text-white" on:click=change("Confirmed")>"Confirm"</button> })}
-                {(status == "Confirmed").then(|| view! {
-                    <button class="rounded border border-slate-400 px-3 py-2" on:click=change("Completed")>"Complete"</button>
-                    <button class="rounded border border-slate-400 px-3 py-2" on:click=change("NoShow")>"No-show"</button>
-                })}
+                {changes.into_iter().map(change_button).collect_view()}
                 {active.then(|| view! {
                     <button class="rounded border border-slate-400 px-3 py-2" on:click=move |_| {
                         state.selected.set(None);

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use uuid::Uuid;
 
-use super::{status_classes, status_label, CalendarState, MoveRequest};
+use super::{status_classes, CalendarState, MoveRequest};
 use crate::api::calendar::{CalendarAppointment, CalendarView, StaffCalendar};
 use crate::domain::calendar_layout::lanes;
 
@@ -240,7 +240,7 @@ fn AppointmentBlock(
         appointment.patient_name,
         appointment.appointment_type,
         appointment.when,
-        status_label(&appointment.status),
+        appointment.status.label(),
         if movable { ". Drag to move, or press to open." } else { "." }
     );
     let dragging = {
@@ -251,7 +251,7 @@ fn AppointmentBlock(
         <button
             class=format!(
                 "absolute z-10 overflow-hidden rounded border-l-4 px-1 text-left text-xs shadow-sm hover:z-20 focus:z-20 focus:outline-2 focus:outline-teal-700 {}",
-                status_classes(&appointment.status)
+                status_classes(appointment.status)
             )
             // Only a movable appointment stops touch scrolling, so the grid still scrolls.
             class=("cursor-grab touch-none", movable)
@@ -284,7 +284,7 @@ fn AppointmentBlock(
             }>
             <span class="block font-semibold">{format!("{} {}", appointment.time_range(), appointment.patient_name)}</span>
             <span class="block truncate" data-testid="staff-appointment-status">
-                {status_label(&appointment.status).to_string()}
+                {appointment.status.label()}
                 {appointment.overbook_reason.is_some().then_some(" · overbooked")}
                 {show_specialist.then(|| format!(" · {}", appointment.specialist_name))}
             </span>

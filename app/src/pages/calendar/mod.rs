@@ -8,6 +8,8 @@ mod month;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
+
+use crate::domain::appointment_status::AppointmentStatus;
 use leptos_meta::Title;
 use uuid::Uuid;
 
@@ -31,17 +33,15 @@ pub fn CalendarPage() -> impl IntoView {
     }
 }
 
-pub(crate) fn status_classes(status: &str) -> &'static str {
+pub(crate) fn status_classes(status: AppointmentStatus) -> &'static str {
     match status {
-        "Pending" => "border-amber-500 bg-amber-50",
-        "Confirmed" => "border-teal-600 bg-teal-50",
-        "Completed" => "border-slate-400 bg-slate-100",
-        "NoShow" => "border-red-500 bg-red-50",
-        _ => "border-slate-300 bg-white line-through opacity-70",
+        AppointmentStatus::Pending => "border-amber-500 bg-amber-50",
+        AppointmentStatus::Confirmed => "border-teal-600 bg-teal-50",
+        AppointmentStatus::Completed => "border-slate-400 bg-slate-100",
+        AppointmentStatus::NoShow => "border-red-500 bg-red-50",
+        AppointmentStatus::Canceled => "border-slate-300 bg-white line-through opacity-70",
     }
 }
-
-pub(crate) use crate::domain::appointment_status::status_label;
 
 /// An appointment on its way to a new time: from a drop (`start` known) or from "Move…".
 #[derive(Debug, Clone, PartialEq)]
@@ -129,7 +129,7 @@ fn StaffCalendarPage() -> impl IntoView {
     });
     let calendar = Resource::new(
         move || (view_kind.get(), anchor.get(), specialist.get(), refresh.get()),
-        |(view, anchor, specialist, _)| get_staff_calendar(view.as_str().to_string(), anchor, specialist),
+        |(view, anchor, specialist, _)| get_staff_calendar(view, anchor, specialist),
     );
     let specialists = Resource::new(|| (), |_| crate::api::specialists::list_specialists());
     Effect::new(move |_| {

@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 
-use super::{status_classes, status_label};
+use super::status_classes;
 use crate::api::calendar::{CalendarAppointment, CalendarView, StaffCalendar};
 
 /// Appointments listed in a day's cell before "+ n more".
@@ -41,8 +41,8 @@ pub fn MonthView(
                         on:click=move |_| { anchor.set(Some(date)); view_kind.set(CalendarView::Day); }>
                         <span class="text-sm font-semibold">{date.day()}</span>
                         {on_day.into_iter().take(SHOWN_PER_DAY).map(|a| view! {
-                            <span class=format!("truncate rounded border-l-4 px-1 text-xs {}", status_classes(&a.status))
-                                title=format!("{} · {}", a.when, status_label(&a.status))>
+                            <span class=format!("truncate rounded border-l-4 px-1 text-xs {}", status_classes(a.status))
+                                title=format!("{} · {}", a.when, a.status.label())>
                                 {format!("{} {}", a.time_range().split('–').next().unwrap_or_default(), a.patient_name)}
                             </span>
                         }).collect_view()}

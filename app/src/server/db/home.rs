@@ -72,14 +72,16 @@ pub async fn specialist_today(pool: &PgPool, user_id: Uuid) -> Result<Specialist
         time_zone: specialist.time_zone.clone(),
         appointments: rows
             .into_iter()
-            .map(|r| AgendaItem {
-                appointment_id: r.appointment_id,
-                when: when_label(r.start_datetime, r.end_datetime, &specialist.time_zone),
-                with_name: r.patient,
-                appointment_type: r.appointment_type,
-                status: r.status,
+            .map(|r| {
+                Ok(AgendaItem {
+                    appointment_id: r.appointment_id,
+                    when: when_label(r.start_datetime, r.end_datetime, &specialist.time_zone),
+                    with_name: r.patient,
+                    appointment_type: r.appointment_type,
+                    status: r.status.parse().map_err(AppError::internal)?,
+                })
             })
-            .collect(),
+            .collect::<Result<_, AppError>>()?,
     })
 }
 
@@ -95,16 +97,17 @@ async fn upcoming_for_patient(pool: &PgPool, patient_id: Uuid) -> Result<Vec<Age
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AgendaItem {
-            appointment_id: r.appointment_id,
-            when: when_label(r.start_datetime, r.end_datetime, &r.time_zone),
-            with_name: r.specialist,
-            appointment_type: r.appointment_type,
-            status: r.status,
+    rows.into_iter()
+        .map(|r| {
+            Ok(AgendaItem {
+                appointment_id: r.appointment_id,
+                when: when_label(r.start_datetime, r.end_datetime, &r.time_zone),
+                with_name: r.specialist,
+                appointment_type: r.appointment_type,
+                status: r.status.parse().map_err(AppError::internal)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub async fn my_care(pool: &PgPool, user_id: Uuid) -> Result<CareOverview, AppError> {

@@ -502,24 +502,24 @@ pub async fn appointments_of_patients_for(
     )
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
-            let active = r.status == "Pending" || r.status == "Confirmed";
-            PatientAppointment {
+            let status: AppointmentStatus = r.status.parse().map_err(AppError::internal)?;
+            let active = status.holds_time();
+            Ok(PatientAppointment {
                 appointment_id: r.appointment_id,
                 patient_name: r.patient_name,
                 specialist_name: r.specialist_name,
                 appointment_type: r.appointment_type,
                 when: when_label(r.start_datetime, r.end_datetime, &r.time_zone),
-                status: r.status,
+                status,
                 can_change: active && r.may_change && r.start_datetime - now >= notice,
                 specialist_id: r.specialist_id,
                 start: r.start_datetime,
                 date: r.start_datetime.with_timezone(&r.time_zone.parse().unwrap_or(chrono_tz::UTC)).date_naive(),
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub(super) struct LockedAppointment {

@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::home::when_label;
+use crate::domain::appointment_status::AppointmentStatus;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::model::auth::CurrentUser;
@@ -103,19 +104,21 @@ pub async fn calendar(
     )
     .fetch_all(pool)
     .await?;
-    let appointments: Vec<CalendarAppointment> = rows
+    let appointments = rows
         .into_iter()
-        .map(|r| {
+        .map(|r| -> Result<CalendarAppointment, AppError> {
+            let status: AppointmentStatus = r.status.parse().map_err(AppError::internal)?;
             let (start, end) = (r.start_datetime.with_timezone(&zone), r.end_datetime.with_timezone(&zone));
             let date = start.date_naive();
             let end_minute = if end.date_naive() > date { 24 * 60 } else { minute_of_day(end) };
-            CalendarAppointment {
+            Ok(CalendarAppointment {
                 appointment_id: r.appointment_id,
                 specialist_id: r.specialist_id,
                 specialist_name: r.specialist_name,
                 patient_name: r.patient_name,
                 appointment_type: r.appointment_type,
-                status: r.status,
+                status,
+                staff_changes: status.staff_changes(now, r.start_datetime, r.end_datetime),
                 start: r.start_datetime,
                 end: r.end_datetime,
                 date,
@@ -123,9 +126,9 @@ pub async fn calendar(
                 end_minute,
                 when: when_label(r.start_datetime, r.end_datetime, &time_zone),
                 overbook_reason: r.overbook_reason,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, _>>()?;
     let hours = sqlx::query!(
         r#"select min(start_time) as first, max(end_time) as last from availability_blocks
            where ($1::uuid is null or specialist_id = $1) and exception_date is null"#,
