@@ -49,10 +49,17 @@ if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$cargo_lepto
   cargo install cargo-leptos --locked --version "$cargo_leptos_version"
 fi
 
-# Licence and ban checks of the dependency graph (CI only; advisories need the network).
-if [ "${SYEI_NEED_DENY:-0}" = "1" ] && ! cargo deny --version >/dev/null 2>&1; then
-  say "installing cargo-deny (takes a few minutes, once)"
-  cargo install cargo-deny --locked
+# CI only: licence and ban checks of the dependency graph (cargo-deny; advisories need the
+# network) and the formatter of the view! macros (leptosfmt).
+if [ "${SYEI_CI_TOOLS:-0}" = "1" ]; then
+  if ! cargo deny --version >/dev/null 2>&1; then
+    say "installing cargo-deny (takes a few minutes, once)"
+    cargo install cargo-deny --locked
+  fi
+  if ! leptosfmt --version >/dev/null 2>&1; then
+    say "installing leptosfmt (takes a few minutes, once)"
+    cargo install leptosfmt --locked
+  fi
 fi
 
 # The CLI must match the wasm-bindgen crate in Cargo.lock exactly. Not --locked: one crate of

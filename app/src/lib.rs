@@ -99,29 +99,29 @@ pub fn App() -> impl IntoView {
             // `data-hydrated` lets tests (and people debugging) see when the WASM has taken over.
             <div class="flex min-h-screen flex-col" data-hydrated=move || hydrated.get().to_string()>
                 <AuthProvider>
-                <Header />
-                <main id="main" class="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
-                    <Routes fallback=NotFoundPage>
-                        <Route path=path!("") view=HomePage />
-                        <Route path=path!("/login") view=LoginPage />
-                        // Signed-in pages render whole before anything is sent, so a refusal
-                        // can still set its status (403) and nothing streams ahead of the check.
-                        <Route ssr=SsrMode::Async path=path!("/account") view=AccountPage />
-                        <Route ssr=SsrMode::Async path=path!("/account/password") view=ForcedPasswordPage />
-                        <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHome />
-                        <Route ssr=SsrMode::Async path=path!("/admin/users") view=AdminUsersPage />
-                        <Route ssr=SsrMode::Async path=path!("/admin/settings") view=ClinicSettingsPage />
-                        <Route ssr=SsrMode::Async path=path!("/admin/users/new") view=NewUserPage />
-                        <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view=EditUserPage />
-                        <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHome />
-                        <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHome />
-                        <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHome />
-                        <Route ssr=SsrMode::Async path=path!("/book") view=BookingPage />
-                        <Route ssr=SsrMode::Async path=path!("/calendar") view=CalendarPage />
-                        <Route ssr=SsrMode::Async path=path!("/availability") view=AvailabilityPage />
-                        <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsPage />
-                    </Routes>
-                </main>
+                    <Header />
+                    <main id="main" class="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
+                        <Routes fallback=NotFoundPage>
+                            <Route path=path!("") view=HomePage />
+                            <Route path=path!("/login") view=LoginPage />
+                            // Signed-in pages render whole before anything is sent, so a refusal
+                            // can still set its status (403) and nothing streams ahead of the check.
+                            <Route ssr=SsrMode::Async path=path!("/account") view=AccountPage />
+                            <Route ssr=SsrMode::Async path=path!("/account/password") view=ForcedPasswordPage />
+                            <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHome />
+                            <Route ssr=SsrMode::Async path=path!("/admin/users") view=AdminUsersPage />
+                            <Route ssr=SsrMode::Async path=path!("/admin/settings") view=ClinicSettingsPage />
+                            <Route ssr=SsrMode::Async path=path!("/admin/users/new") view=NewUserPage />
+                            <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view=EditUserPage />
+                            <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHome />
+                            <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHome />
+                            <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHome />
+                            <Route ssr=SsrMode::Async path=path!("/book") view=BookingPage />
+                            <Route ssr=SsrMode::Async path=path!("/calendar") view=CalendarPage />
+                            <Route ssr=SsrMode::Async path=path!("/availability") view=AvailabilityPage />
+                            <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsPage />
+                        </Routes>
+                    </main>
                 </AuthProvider>
                 <footer class="border-t border-slate-200 py-4 text-center text-sm text-slate-600">
                     "SyEI · holistic medical centre"

@@ -104,33 +104,49 @@ pub fn RoleGate(roles: &'static [Role], children: ChildrenFn) -> impl IntoView {
         Some(_) => Gate::NotAllowed,
         None => Gate::SignIn,
     });
-    move || {
-        match gate.get() {
+    move || gated_view(gate.get(), children)
+}
+
+/// What the gate shows for its decision.
+fn gated_view(gate: Gate, children: StoredValue<ChildrenFn>) -> AnyView {
+    match gate {
         Gate::MustChangePassword => view! { <Redirect path="/account/password" /> }.into_any(),
         Gate::Open => view! {
-            <ErrorBoundary fallback=|errors| view! {
-                <MessagePanel title="This could not be shown".to_string()>
-                    <ul>{move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}</ul>
-                    <p class="mt-3"><a class="underline" href="/login">"Sign in again"</a></p>
-                </MessagePanel>
-            }>
-                {children.read_value()()}
-            </ErrorBoundary>
+            <ErrorBoundary fallback=|errors| {
+                view! {
+                    <MessagePanel title="This could not be shown".to_string()>
+                        <ul>
+                            {move || {
+                                errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()
+                            }}
+                        </ul>
+                        <p class="mt-3">
+                            <a class="underline" href="/login">
+                                "Sign in again"
+                            </a>
+                        </p>
+                    </MessagePanel>
+                }
+            }>{children.read_value()()}</ErrorBoundary>
         }
         .into_any(),
         Gate::NotAllowed => view! { <NotAllowed /> }.into_any(),
         Gate::SignIn => view! { <PleaseSignIn /> }.into_any(),
-    }
     }
 }
 
 #[component]
 pub fn PleaseSignIn() -> impl IntoView {
     view! {
-        <section class="mx-auto max-w-xl rounded-lg border border-slate-200 bg-white p-8 text-center shadow-sm" data-testid="please-sign-in">
+        <section
+            class="mx-auto max-w-xl rounded-lg border border-slate-200 bg-white p-8 text-center shadow-sm"
+            data-testid="please-sign-in"
+        >
             <h1 class="text-2xl font-semibold">"Please sign in"</h1>
             <p class="mt-3 text-slate-700">"This page is for signed-in users. Your session may have ended."</p>
-            <a href="/login" class="mt-6 inline-block rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">"Sign in"</a>
+            <a href="/login" class="mt-6 inline-block rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">
+                "Sign in"
+            </a>
         </section>
     }
 }

@@ -34,7 +34,14 @@ pub fn TextField(
         <div class="flex flex-col gap-1">
             <label for=id.clone() class="text-sm font-medium text-slate-800">
                 {label}
-                {required.then(|| view! { <span class="text-red-700" aria-hidden="true">" *"</span> })}
+                {required
+                    .then(|| {
+                        view! {
+                            <span class="text-red-700" aria-hidden="true">
+                                " *"
+                            </span>
+                        }
+                    })}
             </label>
             <input
                 id=id
@@ -61,13 +68,26 @@ pub fn TextField(
 pub fn ActionError<T: Clone + Send + Sync + 'static>(result: Signal<Option<Result<T, AppError>>>) -> impl IntoView {
     view! {
         {move || match result.get() {
-            Some(Err(AppError::Validation(errors))) if errors.len() > 1 => Some(
-                view! { <p class="rounded bg-red-50 p-3 text-red-800" role="alert">"Please correct the highlighted fields."</p> }
-                    .into_any(),
-            ),
+            Some(Err(AppError::Validation(errors))) if errors.len() > 1 => {
+                Some(
+                    view! {
+                        <p class="rounded bg-red-50 p-3 text-red-800" role="alert">
+                            "Please correct the highlighted fields."
+                        </p>
+                    }
+                        .into_any(),
+                )
+            }
             Some(Err(AppError::Validation(_))) | None | Some(Ok(_)) => None,
             Some(Err(error)) => {
-                Some(view! { <p class="rounded bg-red-50 p-3 text-red-800" role="alert">{error.to_string()}</p> }.into_any())
+                Some(
+                    view! {
+                        <p class="rounded bg-red-50 p-3 text-red-800" role="alert">
+                            {error.to_string()}
+                        </p>
+                    }
+                        .into_any(),
+                )
             }
         }}
     }
@@ -91,17 +111,32 @@ pub fn ConfirmButton(
             view! {
                 <span class="flex flex-wrap items-center gap-2" role="group" aria-label=question>
                     <span class="text-sm">{question}</span>
-                    <button class="rounded bg-red-700 px-2 py-1 text-sm text-white hover:bg-red-800"
-                        on:click=move |_| { asking.set(false); on_confirm.run(()); }>{confirm}</button>
-                    <button class="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100"
-                        on:click=move |_| asking.set(false)>"Keep it"</button>
+                    <button
+                        class="rounded bg-red-700 px-2 py-1 text-sm text-white hover:bg-red-800"
+                        on:click=move |_| {
+                            asking.set(false);
+                            on_confirm.run(());
+                        }
+                    >
+                        {confirm}
+                    </button>
+                    <button
+                        class="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100"
+                        on:click=move |_| asking.set(false)
+                    >
+                        "Keep it"
+                    </button>
                 </span>
             }
             .into_any()
         } else {
             view! {
-                <button class="rounded border border-red-700 px-2 py-1 text-sm text-red-800 hover:bg-red-50"
-                    on:click=move |_| asking.set(true)>{label}</button>
+                <button
+                    class="rounded border border-red-700 px-2 py-1 text-sm text-red-800 hover:bg-red-50"
+                    on:click=move |_| asking.set(true)
+                >
+                    {label}
+                </button>
             }
             .into_any()
         }

@@ -24,14 +24,19 @@ pub fn Header() -> impl IntoView {
         }
     });
     view! {
-        <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:m-2 focus:rounded focus:bg-white focus:p-2">
+        <a
+            href="#main"
+            class="sr-only focus:not-sr-only focus:absolute focus:m-2 focus:rounded focus:bg-white focus:p-2"
+        >
             "Skip to content"
         </a>
         <header class="border-b border-slate-200 bg-white">
             <div class="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-4 px-4 py-3">
                 <a href="/" class="text-lg font-semibold text-teal-800">
                     "SyEI"
-                    <span class="ml-2 hidden text-sm font-normal text-slate-600 sm:inline">"Holistic medical centre"</span>
+                    <span class="ml-2 hidden text-sm font-normal text-slate-600 sm:inline">
+                        "Holistic medical centre"
+                    </span>
                 </a>
                 {move || {
                     let signed_in = auth.signed_in();
@@ -42,20 +47,34 @@ pub fn Header() -> impl IntoView {
                         <div class="flex flex-wrap items-center gap-4">
                             <NavLinks role />
                             {match user {
-                                Some(user) => view! {
-                                    <NotificationLink unread />
-                                    <span class="text-sm text-slate-700" data-testid="signed-in-as">{user.display_name()}</span>
-                                    <ActionForm action=auth.logout>
-                                        <button type="submit" class="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100">
-                                            "Sign out"
-                                        </button>
-                                    </ActionForm>
+                                Some(user) => {
+                                    view! {
+                                        <NotificationLink unread />
+                                        <span class="text-sm text-slate-700" data-testid="signed-in-as">
+                                            {user.display_name()}
+                                        </span>
+                                        <ActionForm action=auth.logout>
+                                            <button
+                                                type="submit"
+                                                class="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100"
+                                            >
+                                                "Sign out"
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                        .into_any()
                                 }
-                                .into_any(),
-                                None => view! {
-                                    <a href="/login" class="rounded bg-teal-700 px-3 py-1 text-sm text-white hover:bg-teal-800">"Sign in"</a>
+                                None => {
+                                    view! {
+                                        <a
+                                            href="/login"
+                                            class="rounded bg-teal-700 px-3 py-1 text-sm text-white hover:bg-teal-800"
+                                        >
+                                            "Sign in"
+                                        </a>
+                                    }
+                                        .into_any()
                                 }
-                                .into_any(),
                             }}
                         </div>
                     }
@@ -68,12 +87,21 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn NotificationLink(unread: i64) -> impl IntoView {
     view! {
-        <a href="/notifications" class="rounded px-2 py-1 text-sm text-slate-700 hover:bg-slate-100" data-testid="notification-link">
+        <a
+            href="/notifications"
+            class="rounded px-2 py-1 text-sm text-slate-700 hover:bg-slate-100"
+            data-testid="notification-link"
+        >
             "Notifications"
-            {(unread > 0).then(|| view! {
-                <span class="ml-1 rounded-full bg-teal-700 px-2 text-xs text-white" data-testid="unread-count">{unread}</span>
-                <span class="sr-only">" unread"</span>
-            })}
+            {(unread > 0)
+                .then(|| {
+                    view! {
+                        <span class="ml-1 rounded-full bg-teal-700 px-2 text-xs text-white" data-testid="unread-count">
+                            {unread}
+                        </span>
+                        <span class="sr-only">" unread"</span>
+                    }
+                })}
         </a>
     }
 }
@@ -88,7 +116,10 @@ fn NavLinks(role: Option<Role>) -> impl IntoView {
                     .map(|item| {
                         view! {
                             <li>
-                                <a class="rounded px-2 py-1 text-slate-700 hover:bg-slate-100 hover:text-slate-900" href=item.href>
+                                <a
+                                    class="rounded px-2 py-1 text-slate-700 hover:bg-slate-100 hover:text-slate-900"
+                                    href=item.href
+                                >
                                     {item.label}
                                 </a>
                             </li>

@@ -37,21 +37,41 @@ fn AccountDetails() -> impl IntoView {
     );
     view! {
         <h1 class="text-3xl font-semibold">"My account"</h1>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let feed = feed.await?;
-                profile.await.map(|p| view! {
-                    <dl class="mt-6 grid max-w-xl grid-cols-3 gap-2 rounded-lg border border-slate-200 bg-white p-6" data-testid="account-profile">
-                        <dt class="text-slate-600">"Name"</dt><dd class="col-span-2">{p.user.display_name()}</dd>
-                        <dt class="text-slate-600">"Email"</dt><dd class="col-span-2">{p.user.email.clone()}</dd>
-                        <dt class="text-slate-600">"Role"</dt><dd class="col-span-2">{p.user.role.label()}</dd>
-                        <dt class="text-slate-600">"Phone"</dt><dd class="col-span-2">{p.phone.clone().unwrap_or_else(|| "—".into())}</dd>
-                        {p.details.into_iter().map(|(label, value)| view! {
-                            <dt class="text-slate-600">{label}</dt><dd class="col-span-2">{value}</dd>
-                        }).collect_view()}
-                    </dl>
-                    {feed.map(|status| view! { <CalendarFeed status /> })}
-                })
+                profile
+                    .await
+                    .map(|p| {
+                        view! {
+                            <dl
+                                class="mt-6 grid max-w-xl grid-cols-3 gap-2 rounded-lg border border-slate-200 bg-white p-6"
+                                data-testid="account-profile"
+                            >
+                                <dt class="text-slate-600">"Name"</dt>
+                                <dd class="col-span-2">{p.user.display_name()}</dd>
+                                <dt class="text-slate-600">"Email"</dt>
+                                <dd class="col-span-2">{p.user.email.clone()}</dd>
+                                <dt class="text-slate-600">"Role"</dt>
+                                <dd class="col-span-2">{p.user.role.label()}</dd>
+                                <dt class="text-slate-600">"Phone"</dt>
+                                <dd class="col-span-2">{p.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+                                {p
+                                    .details
+                                    .into_iter()
+                                    .map(|(label, value)| {
+                                        view! {
+                                            <dt class="text-slate-600">{label}</dt>
+                                            <dd class="col-span-2">{value}</dd>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </dl>
+                            {feed.map(|status| view! { <CalendarFeed status /> })}
+                        }
+                    })
             })}
         </Transition>
     }
@@ -90,19 +110,48 @@ fn CalendarFeed(status: FeedLink) -> impl IntoView {
                     None => "You have no calendar link.".to_string(),
                 }}
             </p>
-            {move || link.get().map(|url| view! {
-                <label class="mt-3 flex flex-col gap-1 text-sm font-medium">"Your private link (shown only now: copy it into your calendar app)"
-                    <input class="rounded border border-slate-300 px-3 py-2 font-mono text-xs" readonly data-testid="feed-url" prop:value=url />
-                </label>
-            })}
+            {move || {
+                link.get()
+                    .map(|url| {
+                        view! {
+                            <label class="mt-3 flex flex-col gap-1 text-sm font-medium">
+                                "Your private link (shown only now: copy it into your calendar app)"
+                                <input
+                                    class="rounded border border-slate-300 px-3 py-2 font-mono text-xs"
+                                    readonly
+                                    data-testid="feed-url"
+                                    prop:value=url
+                                />
+                            </label>
+                        }
+                    })
+            }}
             <ActionError result=Signal::derive(move || create.value().get()) />
             <div class="mt-4 flex flex-wrap gap-3">
-                <button class="rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60" disabled=move || create.pending().get()
-                    on:click=move |_| { create.dispatch(CreateFeed {}); }>
-                    {move || if live_since.get().is_some() { "Make a new link (the old one stops working)" } else { "Make a private link" }}
+                <button
+                    class="rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60"
+                    disabled=move || create.pending().get()
+                    on:click=move |_| {
+                        create.dispatch(CreateFeed {});
+                    }
+                >
+                    {move || {
+                        if live_since.get().is_some() {
+                            "Make a new link (the old one stops working)"
+                        } else {
+                            "Make a private link"
+                        }
+                    }}
                 </button>
                 <Show when=move || live_since.get().is_some()>
-                    <button class="rounded border border-red-700 px-4 py-2 text-red-800" on:click=move |_| { revoke.dispatch(RevokeFeed {}); }>"Revoke the link"</button>
+                    <button
+                        class="rounded border border-red-700 px-4 py-2 text-red-800"
+                        on:click=move |_| {
+                            revoke.dispatch(RevokeFeed {});
+                        }
+                    >
+                        "Revoke the link"
+                    </button>
                 </Show>
             </div>
         </section>
@@ -127,14 +176,33 @@ pub fn ChangePasswordForm() -> impl IntoView {
             <h2 class="text-xl font-semibold">"Change password"</h2>
             <p class="mt-1 text-sm text-slate-600">"At least 12 characters. Your other sessions will be signed out."</p>
             <ActionForm action attr:class="mt-4 flex flex-col gap-3">
-                <PasswordInput name="current_password" label="Current password" autocomplete="current-password" error=field("current_password") />
-                <PasswordInput name="new_password" label="New password" autocomplete="new-password" error=field("new_password") />
-                <PasswordInput name="confirm_password" label="Repeat the new password" autocomplete="new-password" error=field("confirm_password") />
+                <PasswordInput
+                    name="current_password"
+                    label="Current password"
+                    autocomplete="current-password"
+                    error=field("current_password")
+                />
+                <PasswordInput
+                    name="new_password"
+                    label="New password"
+                    autocomplete="new-password"
+                    error=field("new_password")
+                />
+                <PasswordInput
+                    name="confirm_password"
+                    label="Repeat the new password"
+                    autocomplete="new-password"
+                    error=field("confirm_password")
+                />
                 <ActionError result />
                 <Show when=done>
-                    <p class="rounded bg-green-50 p-3 text-green-800" role="status">"Your password has been changed."</p>
+                    <p class="rounded bg-green-50 p-3 text-green-800" role="status">
+                        "Your password has been changed."
+                    </p>
                 </Show>
-                <button type="submit" class="self-start rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">"Change password"</button>
+                <button type="submit" class="self-start rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">
+                    "Change password"
+                </button>
             </ActionForm>
         </section>
     }
@@ -150,11 +218,21 @@ fn PasswordInput(
     let id = format!("field-{name}");
     view! {
         <div class="flex flex-col gap-1">
-            <label for=id.clone() class="text-sm font-medium">{label}</label>
-            <input id=id name=name type="password" autocomplete=autocomplete required
+            <label for=id.clone() class="text-sm font-medium">
+                {label}
+            </label>
+            <input
+                id=id
+                name=name
+                type="password"
+                autocomplete=autocomplete
+                required
                 class="rounded border border-slate-300 px-3 py-2"
-                aria-invalid=move || error.get().is_some().to_string() />
-            <p class="min-h-5 text-sm text-red-700" role="alert">{move || error.get()}</p>
+                aria-invalid=move || error.get().is_some().to_string()
+            />
+            <p class="min-h-5 text-sm text-red-700" role="alert">
+                {move || error.get()}
+            </p>
         </div>
     }
 }
@@ -173,9 +251,13 @@ fn SignOutEverywhereForm() -> impl IntoView {
     view! {
         <section class="mt-8 max-w-xl rounded-lg border border-slate-200 bg-white p-6">
             <h2 class="text-xl font-semibold">"Sign out everywhere"</h2>
-            <p class="mt-1 text-sm text-slate-600">"Ends every session of your account, on every device, including this one."</p>
+            <p class="mt-1 text-sm text-slate-600">
+                "Ends every session of your account, on every device, including this one."
+            </p>
             <ActionForm action attr:class="mt-4">
-                <button type="submit" class="rounded border border-red-700 px-4 py-2 text-red-800 hover:bg-red-50">"Sign out everywhere"</button>
+                <button type="submit" class="rounded border border-red-700 px-4 py-2 text-red-800 hover:bg-red-50">
+                    "Sign out everywhere"
+                </button>
             </ActionForm>
         </section>
     }
@@ -187,25 +269,31 @@ pub fn ForcedPasswordPage() -> impl IntoView {
     view! {
         <Title text="Choose a new password" />
         {move || {
-                    match auth.user() {
-                        None => view! { <crate::components::auth::PleaseSignIn /> }.into_any(),
-                        Some(user) if !user.must_change_password => {
-                            let home = user.landing_path();
-                            view! {
-                                <MessagePanel title="Your password is set".to_string()>
-                                    <p>"You can continue to your page."</p>
-                                    <a class="mt-3 inline-block rounded bg-teal-700 px-4 py-2 text-white" href=home>"Continue"</a>
-                                </MessagePanel>
-                            }
-                            .into_any()
-                        }
-                        Some(_) => view! {
-                            <h1 class="text-3xl font-semibold">"Choose a new password"</h1>
-                            <p class="mt-2 text-slate-700">"Your account has a temporary password. Choose your own to continue."</p>
-                            <ChangePasswordForm />
-                        }
-                        .into_any(),
+            match auth.user() {
+                None => view! { <crate::components::auth::PleaseSignIn /> }.into_any(),
+                Some(user) if !user.must_change_password => {
+                    let home = user.landing_path();
+                    view! {
+                        <MessagePanel title="Your password is set".to_string()>
+                            <p>"You can continue to your page."</p>
+                            <a class="mt-3 inline-block rounded bg-teal-700 px-4 py-2 text-white" href=home>
+                                "Continue"
+                            </a>
+                        </MessagePanel>
                     }
-            }}
+                        .into_any()
+                }
+                Some(_) => {
+                    view! {
+                        <h1 class="text-3xl font-semibold">"Choose a new password"</h1>
+                        <p class="mt-2 text-slate-700">
+                            "Your account has a temporary password. Choose your own to continue."
+                        </p>
+                        <ChangePasswordForm />
+                    }
+                        .into_any()
+                }
+            }
+        }}
     }
 }

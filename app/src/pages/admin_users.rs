@@ -41,15 +41,32 @@ fn UserList() -> impl IntoView {
     view! {
         <div class="flex flex-wrap items-center justify-between gap-4">
             <h1 class="text-3xl font-semibold">"Users"</h1>
-            <a href="/admin/users/new" class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">"New user"</a>
+            <a href="/admin/users/new" class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">
+                "New user"
+            </a>
         </div>
         <form class="mt-6 flex flex-wrap items-end gap-4" on:submit=|ev| ev.prevent_default() role="search">
-            <label class="flex flex-col gap-1 text-sm font-medium">"Search name or email"
-                <input type="search" class="rounded border border-slate-300 px-3 py-2" prop:value=search
-                    on:input=move |ev| { search.set(event_target_value(&ev)); reset_page(); } />
+            <label class="flex flex-col gap-1 text-sm font-medium">
+                "Search name or email"
+                <input
+                    type="search"
+                    class="rounded border border-slate-300 px-3 py-2"
+                    prop:value=search
+                    on:input=move |ev| {
+                        search.set(event_target_value(&ev));
+                        reset_page();
+                    }
+                />
             </label>
-            <label class="flex flex-col gap-1 text-sm font-medium">"Role"
-                <select class="rounded border border-slate-300 px-3 py-2" on:change=move |ev| { role.set(event_target_value(&ev)); reset_page(); }>
+            <label class="flex flex-col gap-1 text-sm font-medium">
+                "Role"
+                <select
+                    class="rounded border border-slate-300 px-3 py-2"
+                    on:change=move |ev| {
+                        role.set(event_target_value(&ev));
+                        reset_page();
+                    }
+                >
                     <option value="">"All roles"</option>
                     <option value="Admin">"Administrator"</option>
                     <option value="Specialist">"Specialist"</option>
@@ -57,42 +74,89 @@ fn UserList() -> impl IntoView {
                     <option value="FamilyMember">"Family member"</option>
                 </select>
             </label>
-            <label class="flex flex-col gap-1 text-sm font-medium">"Status"
-                <select class="rounded border border-slate-300 px-3 py-2" on:change=move |ev| { status.set(event_target_value(&ev)); reset_page(); }>
+            <label class="flex flex-col gap-1 text-sm font-medium">
+                "Status"
+                <select
+                    class="rounded border border-slate-300 px-3 py-2"
+                    on:change=move |ev| {
+                        status.set(event_target_value(&ev));
+                        reset_page();
+                    }
+                >
                     <option value="">"Active and inactive"</option>
                     <option value="active">"Active"</option>
                     <option value="inactive">"Inactive"</option>
                 </select>
             </label>
         </form>
-        <Transition fallback=|| view! { <p class="mt-4">"Loading…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="mt-4">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
-                users.await.map(|result| {
-                    let page_count = result.page_count();
-                    let current = result.page;
-                    view! {
-                        <table class="mt-6 w-full border-collapse overflow-hidden rounded-lg bg-white text-left" data-testid="user-table">
-                            <thead class="bg-slate-100 text-sm">
-                                <tr><th class="p-3">"Name"</th><th class="p-3">"Email"</th><th class="p-3">"Role"</th><th class="p-3">"Status"</th></tr>
-                            </thead>
-                            <tbody>
-                                {result.users.into_iter().map(|u| view! {
-                                    <tr class="border-t border-slate-200">
-                                        <td class="p-3"><a class="text-teal-800 underline" href=format!("/admin/users/{}", u.user_id)>{u.name}</a></td>
-                                        <td class="p-3">{u.email}</td>
-                                        <td class="p-3">{u.role.parse::<Role>().map(|r| r.label()).unwrap_or("?")}</td>
-                                        <td class="p-3">{if u.is_active { "Active" } else { "Inactive" }}</td>
+                users
+                    .await
+                    .map(|result| {
+                        let page_count = result.page_count();
+                        let current = result.page;
+                        view! {
+                            <table
+                                class="mt-6 w-full border-collapse overflow-hidden rounded-lg bg-white text-left"
+                                data-testid="user-table"
+                            >
+                                <thead class="bg-slate-100 text-sm">
+                                    <tr>
+                                        <th class="p-3">"Name"</th>
+                                        <th class="p-3">"Email"</th>
+                                        <th class="p-3">"Role"</th>
+                                        <th class="p-3">"Status"</th>
                                     </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        <nav class="mt-4 flex items-center gap-4" aria-label="Pages">
-                            <button class="rounded border px-3 py-1 disabled:opacity-50" disabled=current <= 1 on:click=move |_| page.update(|p| *p -= 1)>"Previous"</button>
-                            <span class="text-sm">{format!("Page {current} of {page_count} · {} users", result.total)}</span>
-                            <button class="rounded border px-3 py-1 disabled:opacity-50" disabled=current >= page_count on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
-                        </nav>
-                    }
-                })
+                                </thead>
+                                <tbody>
+                                    {result
+                                        .users
+                                        .into_iter()
+                                        .map(|u| {
+                                            view! {
+                                                <tr class="border-t border-slate-200">
+                                                    <td class="p-3">
+                                                        <a
+                                                            class="text-teal-800 underline"
+                                                            href=format!("/admin/users/{}", u.user_id)
+                                                        >
+                                                            {u.name}
+                                                        </a>
+                                                    </td>
+                                                    <td class="p-3">{u.email}</td>
+                                                    <td class="p-3">
+                                                        {u.role.parse::<Role>().map(|r| r.label()).unwrap_or("?")}
+                                                    </td>
+                                                    <td class="p-3">
+                                                        {if u.is_active { "Active" } else { "Inactive" }}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                            <nav class="mt-4 flex items-center gap-4" aria-label="Pages">
+                                <button
+                                    class="rounded border px-3 py-1 disabled:opacity-50"
+                                    disabled=current <= 1
+                                    on:click=move |_| page.update(|p| *p -= 1)
+                                >
+                                    "Previous"
+                                </button>
+                                <span class="text-sm">
+                                    {format!("Page {current} of {page_count} · {} users", result.total)}
+                                </span>
+                                <button class="rounded border px-3 py-1 disabled:opacity-50" disabled=current>
+                                    = page_count on:click=move |_| page.update(|p| *p += 1)>
+                                    "Next"
+                                </button>
+                            </nav>
+                        }
+                    })
             })}
         </Transition>
     }
@@ -117,15 +181,21 @@ fn NewUserForm() -> impl IntoView {
         <h1 class="text-3xl font-semibold">"New user"</h1>
         {move || match result.get() {
             Some(Ok(issued)) => view! { <IssuedPasswordPanel issued heading="Account created" /> }.into_any(),
-            _ => view! {
-                <UserFormFields form result editing=false />
-                <button class="mt-6 rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
-                    disabled=move || create.pending().get()
-                    on:click=move |_| { create.dispatch(CreateUser { form: form.get() }); }>
-                    "Create account"
-                </button>
+            _ => {
+                view! {
+                    <UserFormFields form result editing=false />
+                    <button
+                        class="mt-6 rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
+                        disabled=move || create.pending().get()
+                        on:click=move |_| {
+                            create.dispatch(CreateUser { form: form.get() });
+                        }
+                    >
+                        "Create account"
+                    </button>
+                }
+                    .into_any()
             }
-            .into_any(),
         }}
     }
 }
@@ -133,13 +203,25 @@ fn NewUserForm() -> impl IntoView {
 #[component]
 fn IssuedPasswordPanel(issued: IssuedPassword, heading: &'static str) -> impl IntoView {
     view! {
-        <section class="mt-6 max-w-xl rounded-lg border border-green-300 bg-green-50 p-6" role="status" data-testid="issued-password">
+        <section
+            class="mt-6 max-w-xl rounded-lg border border-green-300 bg-green-50 p-6"
+            role="status"
+            data-testid="issued-password"
+        >
             <h2 class="text-xl font-semibold text-green-900">{heading}</h2>
-            <p class="mt-2">"Temporary password (shown only now; give it to the person, who must change it at first sign-in):"</p>
-            <p class="mt-2 font-mono text-lg" data-testid="temporary-password">{issued.temporary_password}</p>
-            <a class="mt-4 inline-block underline" href=format!("/admin/users/{}", issued.user_id)>"Open the account"</a>
+            <p class="mt-2">
+                "Temporary password (shown only now; give it to the person, who must change it at first sign-in):"
+            </p>
+            <p class="mt-2 font-mono text-lg" data-testid="temporary-password">
+                {issued.temporary_password}
+            </p>
+            <a class="mt-4 inline-block underline" href=format!("/admin/users/{}", issued.user_id)>
+                "Open the account"
+            </a>
             " · "
-            <a class="mt-4 inline-block underline" href="/admin/users">"Back to users"</a>
+            <a class="mt-4 inline-block underline" href="/admin/users">
+                "Back to users"
+            </a>
         </section>
     }
 }
@@ -176,13 +258,22 @@ fn UserFormFields<T: Clone + Send + Sync + 'static>(
     view! {
         <div class="mt-6 grid max-w-3xl gap-x-6 gap-y-2 sm:grid-cols-2">
             <div class="flex flex-col gap-1">
-                <label for="field-role" class="text-sm font-medium">"Role"</label>
-                <select id="field-role" name="role" class="rounded border border-slate-300 px-3 py-2" disabled=editing
+                <label for="field-role" class="text-sm font-medium">
+                    "Role"
+                </label>
+                <select
+                    id="field-role"
+                    name="role"
+                    class="rounded border border-slate-300 px-3 py-2"
+                    disabled=editing
                     prop:value=move || form.with(|f| f.role.clone())
-                    on:change=move |ev| form.update(|f| f.role = event_target_value(&ev))>
+                    on:change=move |ev| form.update(|f| f.role = event_target_value(&ev))
+                >
                     {Role::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
                 </select>
-                <p class="min-h-5 text-sm text-red-700" role="alert">{move || role_error.get()}</p>
+                <p class="min-h-5 text-sm text-red-700" role="alert">
+                    {move || role_error.get()}
+                </p>
             </div>
             {text!("Email", email, "email", required)}
             {text!("First name", first_name, "text", required)}
@@ -210,20 +301,32 @@ fn UserFormFields<T: Clone + Send + Sync + 'static>(
             <fieldset class="mt-4 grid max-w-3xl gap-x-6 gap-y-2 sm:grid-cols-2">
                 <legend class="mb-2 font-semibold">"Family member"</legend>
                 <div class="flex flex-col gap-1">
-                    <label for="field-linked_patient_id" class="text-sm font-medium">"Helps patient"</label>
-                    <select id="field-linked_patient_id" name="linked_patient_id" class="rounded border border-slate-300 px-3 py-2"
+                    <label for="field-linked_patient_id" class="text-sm font-medium">
+                        "Helps patient"
+                    </label>
+                    <select
+                        id="field-linked_patient_id"
+                        name="linked_patient_id"
+                        class="rounded border border-slate-300 px-3 py-2"
                         prop:value=move || form.with(|f| f.linked_patient_id.clone())
-                        on:change=move |ev| form.update(|f| f.linked_patient_id = event_target_value(&ev))>
+                        on:change=move |ev| form.update(|f| f.linked_patient_id = event_target_value(&ev))
+                    >
                         <option value="">"Choose a patient"</option>
                         <Transition>
                             {move || Suspend::new(async move {
-                                patients.await.map(|list| list.into_iter().map(|p| view! {
-                                    <option value=p.patient_id.to_string()>{p.name}</option>
-                                }).collect_view())
+                                patients
+                                    .await
+                                    .map(|list| {
+                                        list.into_iter()
+                                            .map(|p| view! { <option value=p.patient_id.to_string()>{p.name}</option> })
+                                            .collect_view()
+                                    })
                             })}
                         </Transition>
                     </select>
-                    <p class="min-h-5 text-sm text-red-700" role="alert">{move || patient_error.get()}</p>
+                    <p class="min-h-5 text-sm text-red-700" role="alert">
+                        {move || patient_error.get()}
+                    </p>
                 </div>
                 {text!("Relationship", relationship, "text", required)}
             </fieldset>
@@ -264,42 +367,92 @@ fn EditUser() -> impl IntoView {
     let update_result = Signal::derive(move || update.value().get());
     let active_result = Signal::derive(move || set_active.value().get());
     view! {
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
-                detail.await.map(|d| {
-                    let form = RwSignal::new(d.form.clone());
-                    let id = d.user_id;
-                    let active = d.is_active;
-                    view! {
-                        <div class="flex flex-wrap items-center gap-4">
-                            <h1 class="text-3xl font-semibold">{format!("{} {}", d.form.first_name, d.form.last_name)}</h1>
-                            <span class="rounded-full bg-slate-100 px-3 py-1 text-sm" data-testid="account-status">
-                                {if active { "Active" } else { "Inactive" }}
-                            </span>
-                            {d.must_change_password.then(|| view! { <span class="text-sm text-amber-800">"Must change password"</span> })}
-                        </div>
-                        <UserFormFields form result=update_result editing=true />
-                        <Show when=move || matches!(update_result.get(), Some(Ok(())))>
-                            <p class="mt-4 rounded bg-green-50 p-3 text-green-800" role="status">"Changes saved."</p>
-                        </Show>
-                        <div class="mt-6 flex flex-wrap gap-3">
-                            <button class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800"
-                                on:click=move |_| { update.dispatch(UpdateUser { user_id: id, form: form.get() }); }>"Save changes"</button>
-                            <button class="rounded border border-slate-400 px-4 py-2 hover:bg-slate-100"
-                                on:click=move |_| { set_active.dispatch(SetUserActive { user_id: id, active: !active }); }>
-                                {if active { "Deactivate account" } else { "Reactivate account" }}
-                            </button>
-                            <button class="rounded border border-slate-400 px-4 py-2 hover:bg-slate-100"
-                                on:click=move |_| { reset.dispatch(ResetPassword { user_id: id }); }>"Reset password"</button>
-                        </div>
-                        <ActionError result=active_result />
-                        {move || reset.value().get().map(|r| match r {
-                            Ok(issued) => view! { <IssuedPasswordPanel issued heading="Password reset" /> }.into_any(),
-                            Err(e) => view! { <p class="mt-4 text-red-700" role="alert">{e.to_string()}</p> }.into_any(),
-                        })}
-                        {d.patient_id.map(|patient_id| view! { <CareTeamSection patient_id /> })}
-                    }
-                })
+                detail
+                    .await
+                    .map(|d| {
+                        let form = RwSignal::new(d.form.clone());
+                        let id = d.user_id;
+                        let active = d.is_active;
+                        view! {
+                            <div class="flex flex-wrap items-center gap-4">
+                                <h1 class="text-3xl font-semibold">
+                                    {format!("{} {}", d.form.first_name, d.form.last_name)}
+                                </h1>
+                                <span class="rounded-full bg-slate-100 px-3 py-1 text-sm" data-testid="account-status">
+                                    {if active { "Active" } else { "Inactive" }}
+                                </span>
+                                {d
+                                    .must_change_password
+                                    .then(|| {
+                                        view! { <span class="text-sm text-amber-800">"Must change password"</span> }
+                                    })}
+                            </div>
+                            <UserFormFields form result=update_result editing=true />
+                            <Show when=move || matches!(update_result.get(), Some(Ok(())))>
+                                <p class="mt-4 rounded bg-green-50 p-3 text-green-800" role="status">
+                                    "Changes saved."
+                                </p>
+                            </Show>
+                            <div class="mt-6 flex flex-wrap gap-3">
+                                <button
+                                    class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800"
+                                    on:click=move |_| {
+                                        update
+                                            .dispatch(UpdateUser {
+                                                user_id: id,
+                                                form: form.get(),
+                                            });
+                                    }
+                                >
+                                    "Save changes"
+                                </button>
+                                <button
+                                    class="rounded border border-slate-400 px-4 py-2 hover:bg-slate-100"
+                                    on:click=move |_| {
+                                        set_active
+                                            .dispatch(SetUserActive {
+                                                user_id: id,
+                                                active: !active,
+                                            });
+                                    }
+                                >
+                                    {if active { "Deactivate account" } else { "Reactivate account" }}
+                                </button>
+                                <button
+                                    class="rounded border border-slate-400 px-4 py-2 hover:bg-slate-100"
+                                    on:click=move |_| {
+                                        reset.dispatch(ResetPassword { user_id: id });
+                                    }
+                                >
+                                    "Reset password"
+                                </button>
+                            </div>
+                            <ActionError result=active_result />
+                            {move || {
+                                reset
+                                    .value()
+                                    .get()
+                                    .map(|r| match r {
+                                        Ok(issued) => {
+                                            view! { <IssuedPasswordPanel issued heading="Password reset" /> }.into_any()
+                                        }
+                                        Err(e) => {
+                                            view! {
+                                                <p class="mt-4 text-red-700" role="alert">
+                                                    {e.to_string()}
+                                                </p>
+                                            }
+                                                .into_any()
+                                        }
+                                    })
+                            }}
+                            {d.patient_id.map(|patient_id| view! { <CareTeamSection patient_id /> })}
+                        }
+                    })
             })}
         </Transition>
     }
@@ -321,58 +474,101 @@ fn CareTeamSection(patient_id: Uuid) -> impl IntoView {
             <p class="mt-1 text-sm text-slate-600">
                 "Only the specialists listed here can open this patient's records. Booking a specialist adds them."
             </p>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=|| {
+                view! { <p>"Loading…"</p> }
+            }>
                 {move || Suspend::new(async move {
-                    team.await.map(|members| {
-                        if members.is_empty() {
-                            return view! { <p class="mt-4 text-slate-700">"No specialist treats this patient yet."</p> }.into_any();
-                        }
-                        view! {
-                            <ul class="mt-4 divide-y divide-slate-200">
-                                {members.into_iter().map(|m| {
-                                    let specialist_id = m.specialist_id;
-                                    view! {
-                                        <li class="flex flex-wrap items-center justify-between gap-2 py-2">
-                                            <span>
-                                                <span class="font-medium">{m.name.clone()}</span>
-                                                {format!(" · {} · {} · {}", m.specialty, m.how, m.since)}
-                                            </span>
-                                            <button class="rounded border border-slate-400 px-3 py-1 text-sm hover:bg-slate-100"
-                                                aria-label=format!("Remove {} from the care team", m.name)
-                                                on:click=move |_| { remove.dispatch(RemoveFromCareTeam { patient_id, specialist_id }); }>
-                                                "Remove"
-                                            </button>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    })
+                    team.await
+                        .map(|members| {
+                            if members.is_empty() {
+                                return view! {
+                                    <p class="mt-4 text-slate-700">"No specialist treats this patient yet."</p>
+                                }
+                                    .into_any();
+                            }
+                            view! {
+                                <ul class="mt-4 divide-y divide-slate-200">
+                                    {members
+                                        .into_iter()
+                                        .map(|m| {
+                                            let specialist_id = m.specialist_id;
+                                            view! {
+                                                <li class="flex flex-wrap items-center justify-between gap-2 py-2">
+                                                    <span>
+                                                        <span class="font-medium">{m.name.clone()}</span>
+                                                        {format!(" · {} · {} · {}", m.specialty, m.how, m.since)}
+                                                    </span>
+                                                    <button
+                                                        class="rounded border border-slate-400 px-3 py-1 text-sm hover:bg-slate-100"
+                                                        aria-label=format!("Remove {} from the care team", m.name)
+                                                        on:click=move |_| {
+                                                            remove
+                                                                .dispatch(RemoveFromCareTeam {
+                                                                    patient_id,
+                                                                    specialist_id,
+                                                                });
+                                                        }
+                                                    >
+                                                        "Remove"
+                                                    </button>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        })
                 })}
             </Transition>
             <ActionError result=remove_result />
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    specialists.await.map(|list| view! {
-                        <div class="mt-4 flex flex-wrap items-end gap-3">
-                            <label class="flex flex-col gap-1 text-sm font-medium">"Add a specialist"
-                                <select class="rounded border border-slate-300 px-3 py-2" prop:value=move || chosen.get()
-                                    on:change=move |ev| chosen.set(event_target_value(&ev))>
-                                    <option value="">"Choose…"</option>
-                                    {list.into_iter().map(|s| view! {
-                                        <option value=s.specialist_id.to_string()>{format!("{} ({})", s.display_name, s.specialty)}</option>
-                                    }).collect_view()}
-                                </select>
-                            </label>
-                            <button class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
-                                disabled=move || chosen.get().is_empty()
-                                on:click=move |_| {
-                                    if let Ok(specialist_id) = Uuid::parse_str(&chosen.get_untracked()) {
-                                        assign.dispatch(AssignToCareTeam { patient_id, specialist_id });
-                                    }
-                                }>"Add to the care team"</button>
-                        </div>
-                    })
+                    specialists
+                        .await
+                        .map(|list| {
+                            view! {
+                                <div class="mt-4 flex flex-wrap items-end gap-3">
+                                    <label class="flex flex-col gap-1 text-sm font-medium">
+                                        "Add a specialist"
+                                        <select
+                                            class="rounded border border-slate-300 px-3 py-2"
+                                            prop:value=move || chosen.get()
+                                            on:change=move |ev| chosen.set(event_target_value(&ev))
+                                        >
+                                            <option value="">"Choose…"</option>
+                                            {list
+                                                .into_iter()
+                                                .map(|s| {
+                                                    view! {
+                                                        <option value=s
+                                                            .specialist_id
+                                                            .to_string()>
+                                                            {format!("{} ({})", s.display_name, s.specialty)}
+                                                        </option>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </select>
+                                    </label>
+                                    <button
+                                        class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
+                                        disabled=move || chosen.get().is_empty()
+                                        on:click=move |_| {
+                                            if let Ok(specialist_id) = Uuid::parse_str(&chosen.get_untracked()) {
+                                                assign
+                                                    .dispatch(AssignToCareTeam {
+                                                        patient_id,
+                                                        specialist_id,
+                                                    });
+                                            }
+                                        }
+                                    >
+                                        "Add to the care team"
+                                    </button>
+                                </div>
+                            }
+                        })
                 })}
             </Transition>
             <ActionError result=assign_result />

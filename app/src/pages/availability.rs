@@ -50,24 +50,46 @@ fn AvailabilityEditor() -> impl IntoView {
     });
     view! {
         <h1 class="text-3xl font-semibold">"Working hours"</h1>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let (specialists, availability) = data.await?;
-                Ok::<_, crate::error::AppError>(view! {
-                    {is_admin.then(|| view! {
-                        <label class="mt-4 flex max-w-sm flex-col gap-1 text-sm font-medium">"Specialist"
-                            <select class="rounded border border-slate-300 px-3 py-2"
-                                prop:value=move || chosen.get().map(|id| id.to_string()).unwrap_or_default()
-                                on:change=move |ev| chosen.set(Uuid::parse_str(&event_target_value(&ev)).ok())>
-                                <option value="">"Choose a specialist"</option>
-                                {specialists.into_iter().map(|s| view! {
-                                    <option value=s.specialist_id.to_string()>{s.display_name}</option>
-                                }).collect_view()}
-                            </select>
-                        </label>
-                    })}
-                    {availability.map(|a| view! { <WeekEditor availability=a target=chosen save add remove /> })}
-                })
+                Ok::<
+                    _,
+                    crate::error::AppError,
+                >(
+                    view! {
+                        {is_admin
+                            .then(|| {
+                                view! {
+                                    <label class="mt-4 flex max-w-sm flex-col gap-1 text-sm font-medium">
+                                        "Specialist"
+                                        <select
+                                            class="rounded border border-slate-300 px-3 py-2"
+                                            prop:value=move || chosen.get().map(|id| id.to_string()).unwrap_or_default()
+                                            on:change=move |ev| {
+                                                chosen.set(Uuid::parse_str(&event_target_value(&ev)).ok())
+                                            }
+                                        >
+                                            <option value="">"Choose a specialist"</option>
+                                            {specialists
+                                                .into_iter()
+                                                .map(|s| {
+                                                    view! {
+                                                        <option value=s
+                                                            .specialist_id
+                                                            .to_string()>{s.display_name}</option>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </select>
+                                    </label>
+                                }
+                            })}
+                        {availability.map(|a| view! { <WeekEditor availability=a target=chosen save add remove /> })}
+                    },
+                )
             })}
         </Transition>
     }
@@ -93,79 +115,179 @@ fn WeekEditor(
     let exception_start = RwSignal::new("10:00".to_string());
     let exception_end = RwSignal::new("14:00".to_string());
     view! {
-        <p class="mt-2 text-slate-700">{format!("{}'s hours, in {}.", availability.specialist_name, availability.time_zone)}</p>
+        <p class="mt-2 text-slate-700">
+            {format!("{}'s hours, in {}.", availability.specialist_name, availability.time_zone)}
+        </p>
         <section class="mt-6 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="weekly-title">
-            <h2 id="weekly-title" class="text-xl font-semibold">"Every week"</h2>
+            <h2 id="weekly-title" class="text-xl font-semibold">
+                "Every week"
+            </h2>
             <div class="mt-3 flex flex-col divide-y divide-slate-100">
-                {(1..=7i16).map(|day| view! {
-                    <div class="flex flex-wrap items-start gap-4 py-3" data-testid=format!("day-{day}")>
-                        <h3 class="w-28 pt-2 font-medium">{DAY_NAMES[(day - 1) as usize]}</h3>
-                        <div class="flex flex-col gap-2">
-                            {move || blocks.get().into_iter().enumerate().filter(|(_, b)| b.day_of_week == day).map(|(index, block)| view! {
-                                <div class="flex flex-wrap items-center gap-2">
-                                    <label class="text-sm">"From"
-                                        <input type="time" class="ml-1 rounded border border-slate-300 px-2 py-1" prop:value=block.start.clone()
-                                            on:change=move |ev| blocks.update(|b| b[index].start = event_target_value(&ev)) />
-                                    </label>
-                                    <label class="text-sm">"to"
-                                        <input type="time" class="ml-1 rounded border border-slate-300 px-2 py-1" prop:value=block.end.clone()
-                                            on:change=move |ev| blocks.update(|b| b[index].end = event_target_value(&ev)) />
-                                    </label>
-                                    <button class="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100"
-                                        on:click=move |_| blocks.update(|b| { b.remove(index); })>"Remove"</button>
-                                    <span class="text-sm text-red-700" role="alert">{move || row_error(index)}</span>
+                {(1..=7i16)
+                    .map(|day| {
+                        view! {
+                            <div class="flex flex-wrap items-start gap-4 py-3" data-testid=format!("day-{day}")>
+                                <h3 class="w-28 pt-2 font-medium">{DAY_NAMES[(day - 1) as usize]}</h3>
+                                <div class="flex flex-col gap-2">
+                                    {move || {
+                                        blocks
+                                            .get()
+                                            .into_iter()
+                                            .enumerate()
+                                            .filter(|(_, b)| b.day_of_week == day)
+                                            .map(|(index, block)| {
+                                                view! {
+                                                    <div class="flex flex-wrap items-center gap-2">
+                                                        <label class="text-sm">
+                                                            "From"
+                                                            <input
+                                                                type="time"
+                                                                class="ml-1 rounded border border-slate-300 px-2 py-1"
+                                                                prop:value=block.start.clone()
+                                                                on:change=move |ev| {
+                                                                    blocks.update(|b| b[index].start = event_target_value(&ev))
+                                                                }
+                                                            />
+                                                        </label>
+                                                        <label class="text-sm">
+                                                            "to"
+                                                            <input
+                                                                type="time"
+                                                                class="ml-1 rounded border border-slate-300 px-2 py-1"
+                                                                prop:value=block.end.clone()
+                                                                on:change=move |ev| {
+                                                                    blocks.update(|b| b[index].end = event_target_value(&ev))
+                                                                }
+                                                            />
+                                                        </label>
+                                                        <button
+                                                            class="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100"
+                                                            on:click=move |_| {
+                                                                blocks
+                                                                    .update(|b| {
+                                                                        b.remove(index);
+                                                                    })
+                                                            }
+                                                        >
+                                                            "Remove"
+                                                        </button>
+                                                        <span class="text-sm text-red-700" role="alert">
+                                                            {move || row_error(index)}
+                                                        </span>
+                                                    </div>
+                                                }
+                                            })
+                                            .collect_view()
+                                    }}
+                                    <button
+                                        class="self-start rounded border border-teal-700 px-2 py-1 text-sm text-teal-800 hover:bg-teal-50"
+                                        on:click=move |_| {
+                                            blocks
+                                                .update(|b| {
+                                                    b.push(BlockInput {
+                                                        day_of_week: day,
+                                                        start: "09:00".into(),
+                                                        end: "13:00".into(),
+                                                    })
+                                                })
+                                        }
+                                    >
+                                        "Add hours"
+                                    </button>
                                 </div>
-                            }).collect_view()}
-                            <button class="self-start rounded border border-teal-700 px-2 py-1 text-sm text-teal-800 hover:bg-teal-50"
-                                on:click=move |_| blocks.update(|b| b.push(BlockInput { day_of_week: day, start: "09:00".into(), end: "13:00".into() }))>
-                                "Add hours"
-                            </button>
-                        </div>
-                    </div>
-                }).collect_view()}
+                            </div>
+                        }
+                    })
+                    .collect_view()}
             </div>
             <ActionError result=save_result />
             <Show when=move || matches!(save_result.get(), Some(Ok(())))>
-                <p class="mt-3 rounded bg-green-50 p-3 text-green-800" role="status">"Working hours saved."</p>
+                <p class="mt-3 rounded bg-green-50 p-3 text-green-800" role="status">
+                    "Working hours saved."
+                </p>
             </Show>
-            <button class="mt-4 rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800"
-                on:click=move |_| { save.dispatch(SaveWeek { specialist_id: target.get_untracked(), blocks: blocks.get_untracked() }); }>
+            <button
+                class="mt-4 rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800"
+                on:click=move |_| {
+                    save.dispatch(SaveWeek {
+                        specialist_id: target.get_untracked(),
+                        blocks: blocks.get_untracked(),
+                    });
+                }
+            >
                 "Save working hours"
             </button>
         </section>
 
         <section class="mt-6 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="exceptions-title">
-            <h2 id="exceptions-title" class="text-xl font-semibold">"Days off and other hours"</h2>
+            <h2 id="exceptions-title" class="text-xl font-semibold">
+                "Days off and other hours"
+            </h2>
             <ul class="mt-3 flex flex-col gap-2" data-testid="exceptions">
-                {availability.exceptions.into_iter().map(|e| {
-                    let id = e.availability_block_id;
-                    view! {
-                        <li class="flex items-center gap-3">
-                            <span>{format!("{}: {}", e.date.format("%a %-d %b %Y"), e.hours)}</span>
-                            <button class="rounded border border-slate-300 px-2 py-1 text-sm"
-                                on:click=move |_| { remove.dispatch(RemoveException { availability_block_id: id }); }>"Remove"</button>
-                        </li>
-                    }
-                }).collect_view()}
+                {availability
+                    .exceptions
+                    .into_iter()
+                    .map(|e| {
+                        let id = e.availability_block_id;
+                        view! {
+                            <li class="flex items-center gap-3">
+                                <span>{format!("{}: {}", e.date.format("%a %-d %b %Y"), e.hours)}</span>
+                                <button
+                                    class="rounded border border-slate-300 px-2 py-1 text-sm"
+                                    on:click=move |_| {
+                                        remove
+                                            .dispatch(RemoveException {
+                                                availability_block_id: id,
+                                            });
+                                    }
+                                >
+                                    "Remove"
+                                </button>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
             </ul>
             <div class="mt-4 flex flex-wrap items-end gap-3">
-                <label class="flex flex-col gap-1 text-sm font-medium">"Date"
-                    <input type="date" class="rounded border border-slate-300 px-2 py-1" prop:value=exception_date
-                        on:input=move |ev| exception_date.set(event_target_value(&ev)) />
+                <label class="flex flex-col gap-1 text-sm font-medium">
+                    "Date"
+                    <input
+                        type="date"
+                        class="rounded border border-slate-300 px-2 py-1"
+                        prop:value=exception_date
+                        on:input=move |ev| exception_date.set(event_target_value(&ev))
+                    />
                 </label>
                 <label class="flex items-center gap-2 text-sm font-medium">
-                    <input type="checkbox" prop:checked=day_off on:change=move |ev| day_off.set(event_target_checked(&ev)) />
+                    <input
+                        type="checkbox"
+                        prop:checked=day_off
+                        on:change=move |ev| day_off.set(event_target_checked(&ev))
+                    />
                     "Day off"
                 </label>
                 <Show when=move || !day_off.get()>
-                    <label class="flex flex-col gap-1 text-sm font-medium">"From"
-                        <input type="time" class="rounded border border-slate-300 px-2 py-1" prop:value=exception_start on:change=move |ev| exception_start.set(event_target_value(&ev)) />
+                    <label class="flex flex-col gap-1 text-sm font-medium">
+                        "From"
+                        <input
+                            type="time"
+                            class="rounded border border-slate-300 px-2 py-1"
+                            prop:value=exception_start
+                            on:change=move |ev| exception_start.set(event_target_value(&ev))
+                        />
                     </label>
-                    <label class="flex flex-col gap-1 text-sm font-medium">"To"
-                        <input type="time" class="rounded border border-slate-300 px-2 py-1" prop:value=exception_end on:change=move |ev| exception_end.set(event_target_value(&ev)) />
+                    <label class="flex flex-col gap-1 text-sm font-medium">
+                        "To"
+                        <input
+                            type="time"
+                            class="rounded border border-slate-300 px-2 py-1"
+                            prop:value=exception_end
+                            on:change=move |ev| exception_end.set(event_target_value(&ev))
+                        />
                     </label>
                 </Show>
-                <button class="rounded bg-teal-700 px-3 py-2 text-white hover:bg-teal-800"
+                <button
+                    class="rounded bg-teal-700 px-3 py-2 text-white hover:bg-teal-800"
                     on:click=move |_| {
                         if let Ok(date) = NaiveDate::parse_from_str(&exception_date.get_untracked(), "%Y-%m-%d") {
                             add.dispatch(AddException {
@@ -176,11 +298,25 @@ fn WeekEditor(
                                 end: exception_end.get_untracked(),
                             });
                         }
-                    }>"Add"</button>
+                    }
+                >
+                    "Add"
+                </button>
             </div>
             <ActionError result=add_result />
-            {move || add_result.get().and_then(|r| r.err()).and_then(|e| e.field_message("start").or_else(|| e.field_message("end")))
-                .map(|m| view! { <p class="mt-2 text-sm text-red-700" role="alert">{m}</p> })}
+            {move || {
+                add_result
+                    .get()
+                    .and_then(|r| r.err())
+                    .and_then(|e| e.field_message("start").or_else(|| e.field_message("end")))
+                    .map(|m| {
+                        view! {
+                            <p class="mt-2 text-sm text-red-700" role="alert">
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
         </section>
     }
 }

@@ -33,13 +33,20 @@ fn ClinicSettings() -> impl IntoView {
     let setup = Resource::new(move || refresh.get(), |_| get_clinic_setup());
     view! {
         <h1 class="text-3xl font-semibold">"Clinic settings"</h1>
-        <Transition fallback=|| view! { <p class="mt-6">"Loading…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="mt-6">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let setup = setup.await?;
-                Ok::<_, AppError>(view! {
-                    <RulesForm rules=setup.rules />
-                    <TypesTable types=setup.types save_type />
-                })
+                Ok::<
+                    _,
+                    AppError,
+                >(
+                    view! {
+                        <RulesForm rules=setup.rules />
+                        <TypesTable types=setup.types save_type />
+                    },
+                )
             })}
         </Transition>
     }
@@ -59,11 +66,17 @@ fn RulesForm(rules: ClinicRules) -> impl IntoView {
         move |label: &'static str, name: &'static str, get: fn(&ClinicRules) -> i32, set: fn(&mut ClinicRules, i32)| {
             let error = field(name);
             view! {
-                <label class="flex flex-col gap-1 text-sm font-medium">{label}
-                    <input type="number" name=name class="rounded border border-slate-300 px-3 py-2"
+                <label class="flex flex-col gap-1 text-sm font-medium">
+                    {label}
+                    <input
+                        type="number"
+                        name=name
+                        class="rounded border border-slate-300 px-3 py-2"
                         prop:value=move || form.with(|f| get(f).to_string())
-                        on:input=move |ev| form.update(|f| set(f, number(&event_target_value(&ev)))) />
-                    <span class="min-h-5 text-sm text-red-700" role="alert">{move || error.get()}</span>
+                        on:input=move |ev| form.update(|f| set(f, number(&event_target_value(&ev))))
+                    /> <span class="min-h-5 text-sm text-red-700" role="alert">
+                        {move || error.get()}
+                    </span>
                 </label>
             }
         };
@@ -73,35 +86,95 @@ fn RulesForm(rules: ClinicRules) -> impl IntoView {
         <section class="mt-6 max-w-3xl rounded-lg border border-slate-200 bg-white p-6" data-testid="clinic-rules">
             <h2 class="text-xl font-semibold">"Booking rules"</h2>
             <div class="mt-4 grid gap-3 sm:grid-cols-2">
-                <label class="flex flex-col gap-1 text-sm font-medium">"Clinic time zone (IANA, e.g. Europe/Madrid)"
-                    <input name="time_zone" class="rounded border border-slate-300 px-3 py-2"
+                <label class="flex flex-col gap-1 text-sm font-medium">
+                    "Clinic time zone (IANA, e.g. Europe/Madrid)"
+                    <input
+                        name="time_zone"
+                        class="rounded border border-slate-300 px-3 py-2"
                         prop:value=move || form.with(|f| f.time_zone.clone())
-                        on:input=move |ev| form.update(|f| f.time_zone = event_target_value(&ev)) />
-                    <span class="min-h-5 text-sm text-red-700" role="alert">{move || zone_error.get()}</span>
+                        on:input=move |ev| form.update(|f| f.time_zone = event_target_value(&ev))
+                    /> <span class="min-h-5 text-sm text-red-700" role="alert">
+                        {move || zone_error.get()}
+                    </span>
                 </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">"Distance between offered times"
-                    <select name="slot_step_minutes" class="rounded border border-slate-300 px-3 py-2"
+                <label class="flex flex-col gap-1 text-sm font-medium">
+                    "Distance between offered times"
+                    <select
+                        name="slot_step_minutes"
+                        class="rounded border border-slate-300 px-3 py-2"
                         prop:value=move || form.with(|f| f.slot_step_minutes.to_string())
-                        on:change=move |ev| form.update(|f| f.slot_step_minutes = number(&event_target_value(&ev)))>
-                        {SLOT_STEPS.iter().map(|m| view! { <option value=m.to_string()>{format!("{m} minutes")}</option> }).collect_view()}
-                    </select>
-                    <span class="min-h-5 text-sm text-red-700" role="alert">{move || step_error.get()}</span>
+                        on:change=move |ev| form.update(|f| f.slot_step_minutes = number(&event_target_value(&ev)))
+                    >
+                        {SLOT_STEPS
+                            .iter()
+                            .map(|m| view! { <option value=m.to_string()>{format!("{m} minutes")}</option> })
+                            .collect_view()}
+                    </select> <span class="min-h-5 text-sm text-red-700" role="alert">
+                        {move || step_error.get()}
+                    </span>
                 </label>
-                {number_input("Free time kept after each appointment (minutes)", "buffer_minutes", |f| f.buffer_minutes, |f, v| f.buffer_minutes = v)}
-                {number_input("Online booking at least this long ahead (minutes)", "minimum_notice_minutes", |f| f.minimum_notice_minutes, |f, v| f.minimum_notice_minutes = v)}
-                {number_input("Patients may cancel or move up to (hours before)", "patient_change_notice_hours", |f| f.patient_change_notice_hours, |f, v| f.patient_change_notice_hours = v)}
-                {number_input("Bookings up to this many months ahead", "booking_horizon_months", |f| f.booking_horizon_months, |f, v| f.booking_horizon_months = v)}
-                {number_input("Upcoming appointments one patient may book online", "max_upcoming_appointments", |f| f.max_upcoming_appointments, |f, v| f.max_upcoming_appointments = v)}
+                {number_input(
+                    "Free time kept after each appointment (minutes)",
+                    "buffer_minutes",
+                    |f| f.buffer_minutes,
+                    |f, v| f.buffer_minutes = v,
+                )}
+                {number_input(
+                    "Online booking at least this long ahead (minutes)",
+                    "minimum_notice_minutes",
+                    |f| f.minimum_notice_minutes,
+                    |f, v| f.minimum_notice_minutes = v,
+                )}
+                {number_input(
+                    "Patients may cancel or move up to (hours before)",
+                    "patient_change_notice_hours",
+                    |f| f.patient_change_notice_hours,
+                    |f, v| f.patient_change_notice_hours = v,
+                )}
+                {number_input(
+                    "Bookings up to this many months ahead",
+                    "booking_horizon_months",
+                    |f| f.booking_horizon_months,
+                    |f, v| f.booking_horizon_months = v,
+                )}
+                {number_input(
+                    "Upcoming appointments one patient may book online",
+                    "max_upcoming_appointments",
+                    |f| f.max_upcoming_appointments,
+                    |f, v| f.max_upcoming_appointments = v,
+                )}
                 <label class="flex items-center gap-2 text-sm font-medium">
-                    <input type="checkbox" name="auto_confirm" prop:checked=move || form.with(|f| f.auto_confirm)
-                        on:change=move |ev| form.update(|f| f.auto_confirm = event_target_checked(&ev)) />
+                    <input
+                        type="checkbox"
+                        name="auto_confirm"
+                        prop:checked=move || form.with(|f| f.auto_confirm)
+                        on:change=move |ev| form.update(|f| f.auto_confirm = event_target_checked(&ev))
+                    />
                     "Confirm online bookings at once"
                 </label>
             </div>
             <ActionError result />
-            {move || matches!(result.get(), Some(Ok(()))).then(|| view! { <p class="mt-3 rounded bg-green-50 p-3 text-green-800" role="status">"Saved."</p> })}
-            <button class="mt-4 rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60" disabled=move || save.pending().get()
-                on:click=move |_| { save.dispatch(SaveClinicRules { rules: form.get_untracked() }); }>"Save the rules"</button>
+            {move || {
+                matches!(result.get(), Some(Ok(())))
+                    .then(|| {
+                        view! {
+                            <p class="mt-3 rounded bg-green-50 p-3 text-green-800" role="status">
+                                "Saved."
+                            </p>
+                        }
+                    })
+            }}
+            <button
+                class="mt-4 rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60"
+                disabled=move || save.pending().get()
+                on:click=move |_| {
+                    save.dispatch(SaveClinicRules {
+                        rules: form.get_untracked(),
+                    });
+                }
+            >
+                "Save the rules"
+            </button>
         </section>
     }
 }
@@ -116,42 +189,105 @@ fn TypesTable(types: Vec<AppointmentTypeRow>, save_type: ServerAction<SaveAppoin
     view! {
         <section class="mt-8 max-w-3xl rounded-lg border border-slate-200 bg-white p-6" data-testid="appointment-types">
             <h2 class="text-xl font-semibold">"Types of appointment"</h2>
-            <p class="mt-1 text-sm text-slate-600">"A type in use is never deleted: take it off the list of bookable types instead."</p>
+            <p class="mt-1 text-sm text-slate-600">
+                "A type in use is never deleted: take it off the list of bookable types instead."
+            </p>
             <table class="mt-4 w-full text-left text-sm">
-                <thead><tr><th class="py-2">"Name"</th><th>"Minutes"</th><th>"Bookable"</th><th>"Appointments"</th><th></th></tr></thead>
+                <thead>
+                    <tr>
+                        <th class="py-2">"Name"</th>
+                        <th>"Minutes"</th>
+                        <th>"Bookable"</th>
+                        <th>"Appointments"</th>
+                        <th></th>
+                    </tr>
+                </thead>
                 <tbody>
-                    {types.into_iter().map(|t| {
-                        let minutes = RwSignal::new(t.duration_minutes.to_string());
-                        let active = RwSignal::new(t.is_active);
-                        let name = t.name.clone();
-                        view! {
-                            <tr class="border-t border-slate-200" data-testid="type-row">
-                                <td class="py-2 font-medium">{t.name.clone()}</td>
-                                <td><input type="number" class="w-24 rounded border border-slate-300 px-2 py-1" aria-label=format!("Minutes of {}", t.name)
-                                    prop:value=move || minutes.get() on:input=move |ev| minutes.set(event_target_value(&ev)) /></td>
-                                <td><input type="checkbox" aria-label=format!("{} can be booked", t.name)
-                                    prop:checked=move || active.get() on:change=move |ev| active.set(event_target_checked(&ev)) /></td>
-                                <td>{t.in_use}</td>
-                                <td><button class="rounded border border-slate-400 px-3 py-1"
-                                    on:click=move |_| { save_type.dispatch(SaveAppointmentType { name: name.clone(), duration_minutes: number(&minutes.get_untracked()), is_active: active.get_untracked() }); }>
-                                    "Save"</button></td>
-                            </tr>
-                        }
-                    }).collect_view()}
+                    {types
+                        .into_iter()
+                        .map(|t| {
+                            let minutes = RwSignal::new(t.duration_minutes.to_string());
+                            let active = RwSignal::new(t.is_active);
+                            let name = t.name.clone();
+                            view! {
+                                <tr class="border-t border-slate-200" data-testid="type-row">
+                                    <td class="py-2 font-medium">{t.name.clone()}</td>
+                                    <td>
+                                        <input
+                                            type="number"
+                                            class="w-24 rounded border border-slate-300 px-2 py-1"
+                                            aria-label=format!("Minutes of {}", t.name)
+                                            prop:value=move || minutes.get()
+                                            on:input=move |ev| minutes.set(event_target_value(&ev))
+                                        />
+                                    </td>
+                                    <td>
+                                        <input
+                                            type="checkbox"
+                                            aria-label=format!("{} can be booked", t.name)
+                                            prop:checked=move || active.get()
+                                            on:change=move |ev| active.set(event_target_checked(&ev))
+                                        />
+                                    </td>
+                                    <td>{t.in_use}</td>
+                                    <td>
+                                        <button
+                                            class="rounded border border-slate-400 px-3 py-1"
+                                            on:click=move |_| {
+                                                save_type
+                                                    .dispatch(SaveAppointmentType {
+                                                        name: name.clone(),
+                                                        duration_minutes: number(&minutes.get_untracked()),
+                                                        is_active: active.get_untracked(),
+                                                    });
+                                            }
+                                        >
+                                            "Save"
+                                        </button>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
                 </tbody>
             </table>
             <div class="mt-6 flex flex-wrap items-start gap-3 border-t border-slate-200 pt-4">
-                <label class="flex flex-col gap-1 text-sm font-medium">"New type"
-                    <input name="name" class="rounded border border-slate-300 px-3 py-2" prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev)) />
-                    <span class="min-h-5 text-sm text-red-700" role="alert">{move || name_error.get()}</span>
+                <label class="flex flex-col gap-1 text-sm font-medium">
+                    "New type"
+                    <input
+                        name="name"
+                        class="rounded border border-slate-300 px-3 py-2"
+                        prop:value=move || new_name.get()
+                        on:input=move |ev| new_name.set(event_target_value(&ev))
+                    /> <span class="min-h-5 text-sm text-red-700" role="alert">
+                        {move || name_error.get()}
+                    </span>
                 </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">"Minutes"
-                    <input type="number" name="duration_minutes" class="w-28 rounded border border-slate-300 px-3 py-2" prop:value=move || new_minutes.get() on:input=move |ev| new_minutes.set(event_target_value(&ev)) />
-                    <span class="min-h-5 text-sm text-red-700" role="alert">{move || minutes_error.get()}</span>
+                <label class="flex flex-col gap-1 text-sm font-medium">
+                    "Minutes"
+                    <input
+                        type="number"
+                        name="duration_minutes"
+                        class="w-28 rounded border border-slate-300 px-3 py-2"
+                        prop:value=move || new_minutes.get()
+                        on:input=move |ev| new_minutes.set(event_target_value(&ev))
+                    /> <span class="min-h-5 text-sm text-red-700" role="alert">
+                        {move || minutes_error.get()}
+                    </span>
                 </label>
-                <button class="mt-6 rounded bg-teal-700 px-4 py-2 text-white"
-                    on:click=move |_| { save_type.dispatch(SaveAppointmentType { name: new_name.get_untracked(), duration_minutes: number(&new_minutes.get_untracked()), is_active: true }); }>
-                    "Add the type"</button>
+                <button
+                    class="mt-6 rounded bg-teal-700 px-4 py-2 text-white"
+                    on:click=move |_| {
+                        save_type
+                            .dispatch(SaveAppointmentType {
+                                name: new_name.get_untracked(),
+                                duration_minutes: number(&new_minutes.get_untracked()),
+                                is_active: true,
+                            });
+                    }
+                >
+                    "Add the type"
+                </button>
             </div>
         </section>
     }

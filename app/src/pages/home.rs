@@ -21,7 +21,9 @@ pub fn HomePage() -> impl IntoView {
                 view! {
                     <MessagePanel title="The directory could not be loaded".to_string()>
                         <ul>
-                            {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}
+                            {move || {
+                                errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()
+                            }}
                         </ul>
                     </MessagePanel>
                 }

@@ -18,19 +18,40 @@ pub fn AdminHome() -> impl IntoView {
     view! {
         <Title text="Dashboard" />
         <RoleGate roles=&[Role::Admin]>
-            <h1 class="text-3xl font-semibold" data-testid="home-heading">"Clinic dashboard"</h1>
+            <h1 class="text-3xl font-semibold" data-testid="home-heading">
+                "Clinic dashboard"
+            </h1>
             <p class="mt-1 text-slate-600">{greeting()}</p>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=|| {
+                view! { <p>"Loading…"</p> }
+            }>
                 {move || Suspend::new(async move {
-                    summary.await.map(|s| view! {
-                        <div class="mt-6 grid gap-4 sm:grid-cols-3">
-                            {s.active_by_role.into_iter().map(|(role, count)| view! { <Stat label=format!("Active {}s", role.to_lowercase()) value=count /> }).collect_view()}
-                            <Stat label="Inactive accounts".to_string() value=s.inactive_accounts />
-                            <Stat label="Appointments today".to_string() value=s.appointments_today />
-                            <Stat label="Awaiting confirmation".to_string() value=s.pending_appointments />
-                        </div>
-                        <a href="/admin/users" class="mt-6 inline-block rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">"Manage users"</a>
-                    })
+                    summary
+                        .await
+                        .map(|s| {
+                            view! {
+                                <div class="mt-6 grid gap-4 sm:grid-cols-3">
+                                    {s
+                                        .active_by_role
+                                        .into_iter()
+                                        .map(|(role, count)| {
+                                            view! {
+                                                <Stat label=format!("Active {}s", role.to_lowercase()) value=count />
+                                            }
+                                        })
+                                        .collect_view()}
+                                    <Stat label="Inactive accounts".to_string() value=s.inactive_accounts />
+                                    <Stat label="Appointments today".to_string() value=s.appointments_today />
+                                    <Stat label="Awaiting confirmation".to_string() value=s.pending_appointments />
+                                </div>
+                                <a
+                                    href="/admin/users"
+                                    class="mt-6 inline-block rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800"
+                                >
+                                    "Manage users"
+                                </a>
+                            }
+                        })
                 })}
             </Transition>
         </RoleGate>
@@ -54,15 +75,22 @@ fn Agenda(items: Vec<AgendaItem>, empty: &'static str) -> impl IntoView {
     }
     view! {
         <ul class="mt-4 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" data-testid="agenda">
-            {items.into_iter().map(|item| view! {
-                <li class="flex flex-wrap justify-between gap-2 p-4">
-                    <div>
-                        <p class="font-medium">{item.when}</p>
-                        <p class="text-sm text-slate-700">{item.with_name}" · "{item.appointment_type}</p>
-                    </div>
-                    <span class="self-center rounded-full bg-slate-100 px-3 py-1 text-sm">{item.status.label()}</span>
-                </li>
-            }).collect_view()}
+            {items
+                .into_iter()
+                .map(|item| {
+                    view! {
+                        <li class="flex flex-wrap justify-between gap-2 p-4">
+                            <div>
+                                <p class="font-medium">{item.when}</p>
+                                <p class="text-sm text-slate-700">{item.with_name}" · "{item.appointment_type}</p>
+                            </div>
+                            <span class="self-center rounded-full bg-slate-100 px-3 py-1 text-sm">
+                                {item.status.label()}
+                            </span>
+                        </li>
+                    }
+                })
+                .collect_view()}
         </ul>
     }
     .into_any()
@@ -74,14 +102,22 @@ pub fn SpecialistHome() -> impl IntoView {
     view! {
         <Title text="Today" />
         <RoleGate roles=&[Role::Specialist]>
-            <h1 class="text-3xl font-semibold" data-testid="home-heading">"Today"</h1>
+            <h1 class="text-3xl font-semibold" data-testid="home-heading">
+                "Today"
+            </h1>
             <p class="mt-1 text-slate-600">{greeting()}</p>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=|| {
+                view! { <p>"Loading…"</p> }
+            }>
                 {move || Suspend::new(async move {
-                    today.await.map(|t| view! {
-                        <p class="mt-4 text-slate-700">{t.date_label}" · times in "{t.time_zone}</p>
-                        <Agenda items=t.appointments empty="No appointments today." />
-                    })
+                    today
+                        .await
+                        .map(|t| {
+                            view! {
+                                <p class="mt-4 text-slate-700">{t.date_label}" · times in "{t.time_zone}</p>
+                                <Agenda items=t.appointments empty="No appointments today." />
+                            }
+                        })
                 })}
             </Transition>
         </RoleGate>
@@ -94,25 +130,51 @@ pub fn PatientHome() -> impl IntoView {
     view! {
         <Title text="My care" />
         <RoleGate roles=&[Role::Patient]>
-            <h1 class="text-3xl font-semibold" data-testid="home-heading">"My care"</h1>
+            <h1 class="text-3xl font-semibold" data-testid="home-heading">
+                "My care"
+            </h1>
             <p class="mt-1 text-slate-600">{greeting()}</p>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=|| {
+                view! { <p>"Loading…"</p> }
+            }>
                 {move || Suspend::new(async move {
-                    care.await.map(|c| view! {
-                        <p class="mt-4 text-sm text-slate-700">{format!("{} unread notifications", c.unread_notifications)}</p>
-                        <h2 class="mt-6 text-xl font-semibold">"Upcoming appointments"</h2>
-                        <Agenda items=c.upcoming empty="No upcoming appointments." />
-                        <h2 class="mt-6 text-xl font-semibold">"Materials from your specialists"</h2>
-                        <ul class="mt-2 list-disc pl-6">
-                            {c.materials.into_iter().map(|m| view! {
-                                <li>
-                                    <a class="text-teal-800 underline" href=m.content_url rel="noopener noreferrer" target="_blank">{m.title}</a>
-                                    " ("{m.material_type}")"
-                                    {m.specialist_comments.map(|c| view! { <p class="text-sm text-slate-600">{c}</p> })}
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    })
+                    care.await
+                        .map(|c| {
+                            view! {
+                                <p class="mt-4 text-sm text-slate-700">
+                                    {format!("{} unread notifications", c.unread_notifications)}
+                                </p>
+                                <h2 class="mt-6 text-xl font-semibold">"Upcoming appointments"</h2>
+                                <Agenda items=c.upcoming empty="No upcoming appointments." />
+                                <h2 class="mt-6 text-xl font-semibold">"Materials from your specialists"</h2>
+                                <ul class="mt-2 list-disc pl-6">
+                                    {c
+                                        .materials
+                                        .into_iter()
+                                        .map(|m| {
+                                            view! {
+                                                <li>
+                                                    <a
+                                                        class="text-teal-800 underline"
+                                                        href=m.content_url
+                                                        rel="noopener noreferrer"
+                                                        target="_blank"
+                                                    >
+                                                        {m.title}
+                                                    </a>
+                                                    " ("
+                                                    {m.material_type}
+                                                    ")"
+                                                    {m
+                                                        .specialist_comments
+                                                        .map(|c| view! { <p class="text-sm text-slate-600">{c}</p> })}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            }
+                        })
                 })}
             </Transition>
         </RoleGate>
@@ -125,19 +187,46 @@ pub fn FamilyHome() -> impl IntoView {
     view! {
         <Title text="The person I help" />
         <RoleGate roles=&[Role::FamilyMember]>
-            <h1 class="text-3xl font-semibold" data-testid="home-heading">"The person I help"</h1>
+            <h1 class="text-3xl font-semibold" data-testid="home-heading">
+                "The person I help"
+            </h1>
             <p class="mt-1 text-slate-600">{greeting()}</p>
-            <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            <Transition fallback=|| {
+                view! { <p>"Loading…"</p> }
+            }>
                 {move || Suspend::new(async move {
-                    helped.await.map(|list| list.into_iter().map(|p| view! {
-                        <section class="mt-6">
-                            <h2 class="text-xl font-semibold">{p.name}<span class="ml-2 text-base font-normal text-slate-600">"("{p.relationship}")"</span></h2>
-                            {match p.upcoming {
-                                Some(items) => view! { <Agenda items empty="No upcoming appointments." /> }.into_any(),
-                                None => view! { <p class="mt-2 text-slate-700">"Appointments are not shared with you."</p> }.into_any(),
-                            }}
-                        </section>
-                    }).collect_view())
+                    helped
+                        .await
+                        .map(|list| {
+                            list.into_iter()
+                                .map(|p| {
+                                    view! {
+                                        <section class="mt-6">
+                                            <h2 class="text-xl font-semibold">
+                                                {p.name}
+                                                <span class="ml-2 text-base font-normal text-slate-600">
+                                                    "("{p.relationship}")"
+                                                </span>
+                                            </h2>
+                                            {match p.upcoming {
+                                                Some(items) => {
+                                                    view! { <Agenda items empty="No upcoming appointments." /> }
+                                                        .into_any()
+                                                }
+                                                None => {
+                                                    view! {
+                                                        <p class="mt-2 text-slate-700">
+                                                            "Appointments are not shared with you."
+                                                        </p>
+                                                    }
+                                                        .into_any()
+                                                }
+                                            }}
+                                        </section>
+                                    }
+                                })
+                                .collect_view()
+                        })
                 })}
             </Transition>
         </RoleGate>

@@ -23,23 +23,39 @@ fn NotificationList() -> impl IntoView {
         <div class="flex flex-wrap items-center justify-between gap-4">
             <h1 class="text-3xl font-semibold">"Notifications"</h1>
             <ActionForm action=mark_read>
-                <button type="submit" class="rounded border border-slate-300 px-3 py-2 hover:bg-slate-100">"Mark all as read"</button>
+                <button type="submit" class="rounded border border-slate-300 px-3 py-2 hover:bg-slate-100">
+                    "Mark all as read"
+                </button>
             </ActionForm>
         </div>
-        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+        <Transition fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
-                list.await.map(|n| view! {
-                    <p class="mt-2 text-slate-600">{format!("{} unread", n.unread)}</p>
-                    <ul class="mt-4 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white" data-testid="notification-list">
-                        {n.latest.into_iter().map(|item| view! {
-                            <li class="p-4" class:font-semibold=!item.is_read>
-                                <p>{item.title}</p>
-                                <p class="text-sm font-normal text-slate-700">{item.message}</p>
-                                <p class="text-xs font-normal text-slate-500">{item.when}</p>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                })
+                list.await
+                    .map(|n| {
+                        view! {
+                            <p class="mt-2 text-slate-600">{format!("{} unread", n.unread)}</p>
+                            <ul
+                                class="mt-4 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white"
+                                data-testid="notification-list"
+                            >
+                                {n
+                                    .latest
+                                    .into_iter()
+                                    .map(|item| {
+                                        view! {
+                                            <li class="p-4" class:font-semibold=!item.is_read>
+                                                <p>{item.title}</p>
+                                                <p class="text-sm font-normal text-slate-700">{item.message}</p>
+                                                <p class="text-xs font-normal text-slate-500">{item.when}</p>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                    })
             })}
         </Transition>
     }

@@ -27,13 +27,29 @@ fn Modal(title: String, #[prop(into)] on_close: Callback<()>, children: Children
         }
     });
     view! {
-        <div class="fixed inset-0 z-40 flex items-center justify-center bg-slate-900/40 p-4"
-            on:keydown=move |ev| if ev.key() == "Escape" { on_close.run(()) }>
-            <section role="dialog" aria-modal="true" aria-labelledby="dialog-title" tabindex="-1" node_ref=panel
-                class="max-h-[90vh] w-full max-w-2xl overflow-y-auto rounded-lg bg-white p-6 shadow-lg focus:outline-none">
+        <div
+            class="fixed inset-0 z-40 flex items-center justify-center bg-slate-900/40 p-4"
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    on_close.run(())
+                }
+            }
+        >
+            <section
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="dialog-title"
+                tabindex="-1"
+                node_ref=panel
+                class="max-h-[90vh] w-full max-w-2xl overflow-y-auto rounded-lg bg-white p-6 shadow-lg focus:outline-none"
+            >
                 <div class="flex items-start justify-between gap-4">
-                    <h2 id="dialog-title" class="text-xl font-semibold">{title}</h2>
-                    <button class="rounded border border-slate-300 px-3 py-1" on:click=move |_| on_close.run(())>"Close"</button>
+                    <h2 id="dialog-title" class="text-xl font-semibold">
+                        {title}
+                    </h2>
+                    <button class="rounded border border-slate-300 px-3 py-1" on:click=move |_| on_close.run(())>
+                        "Close"
+                    </button>
                 </div>
                 {children()}
             </section>
@@ -56,9 +72,19 @@ pub fn AppointmentDetails(appointment: CalendarAppointment) -> impl IntoView {
             _ => (to.label(), "rounded border border-slate-400 px-3 py-2"),
         };
         view! {
-            <button class=class on:click=move |_| {
-                state.set_status.dispatch(SetAppointmentStatus { appointment_id: id, status: to });
-            }>{label}</button>
+            <button
+                class=class
+                on:click=move |_| {
+                    state
+                        .set_status
+                        .dispatch(SetAppointmentStatus {
+                            appointment_id: id,
+                            status: to,
+                        });
+                }
+            >
+                {label}
+            </button>
         }
     };
     let active = appointment.is_active();
@@ -66,38 +92,85 @@ pub fn AppointmentDetails(appointment: CalendarAppointment) -> impl IntoView {
     view! {
         <Modal title="Appointment".to_string() on_close=move |()| state.selected.set(None)>
             <dl class="mt-4 grid grid-cols-[8rem_1fr] gap-y-2 text-sm" data-testid="appointment-details">
-                <dt class="text-slate-600">"When"</dt><dd>{appointment.when.clone()}</dd>
-                <dt class="text-slate-600">"Patient"</dt><dd>{appointment.patient_name.clone()}</dd>
-                <dt class="text-slate-600">"Type"</dt><dd>{appointment.appointment_type.clone()}</dd>
-                <dt class="text-slate-600">"Specialist"</dt><dd>{appointment.specialist_name.clone()}</dd>
-                <dt class="text-slate-600">"Status"</dt><dd data-testid="details-status">{status.label()}</dd>
-                {appointment.overbook_reason.clone().map(|why| view! {
-                    <dt class="text-slate-600">"Overbooked"</dt><dd>{why}</dd>
-                })}
+                <dt class="text-slate-600">"When"</dt>
+                <dd>{appointment.when.clone()}</dd>
+                <dt class="text-slate-600">"Patient"</dt>
+                <dd>{appointment.patient_name.clone()}</dd>
+                <dt class="text-slate-600">"Type"</dt>
+                <dd>{appointment.appointment_type.clone()}</dd>
+                <dt class="text-slate-600">"Specialist"</dt>
+                <dd>{appointment.specialist_name.clone()}</dd>
+                <dt class="text-slate-600">"Status"</dt>
+                <dd data-testid="details-status">{status.label()}</dd>
+                {appointment
+                    .overbook_reason
+                    .clone()
+                    .map(|why| {
+                        view! {
+                            <dt class="text-slate-600">"Overbooked"</dt>
+                            <dd>{why}</dd>
+                        }
+                    })}
             </dl>
             <div class="mt-6 flex flex-wrap items-center gap-2">
                 {changes.into_iter().map(change_button).collect_view()}
-                {active.then(|| view! {
-                    <button class="rounded border border-slate-400 px-3 py-2" on:click=move |_| {
-                        state.selected.set(None);
-                        state.moving.set(Some(MoveRequest { appointment: to_move.clone(), start: None }));
-                    }>"Move…"</button>
-                })}
+                {active
+                    .then(|| {
+                        view! {
+                            <button
+                                class="rounded border border-slate-400 px-3 py-2"
+                                on:click=move |_| {
+                                    state.selected.set(None);
+                                    state
+                                        .moving
+                                        .set(
+                                            Some(MoveRequest {
+                                                appointment: to_move.clone(),
+                                                start: None,
+                                            }),
+                                        );
+                                }
+                            >
+                                "Move…"
+                            </button>
+                        }
+                    })}
             </div>
-            {active.then(|| view! {
-                <div class="mt-6 flex flex-wrap items-end gap-2 border-t border-slate-200 pt-4">
-                    <label class="flex grow flex-col gap-1 text-sm font-medium">"Reason for cancelling (optional)"
-                        <input class="rounded border border-slate-300 px-3 py-2" maxlength="500"
-                            prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
-                    </label>
-                    <ConfirmButton label="Cancel appointment" question="Cancel it?" confirm="Yes, cancel"
-                        on_confirm=move |()| {
-                            let text = reason.get_untracked();
-                            let text = if text.trim().is_empty() { "Canceled by the clinic".to_string() } else { text };
-                            state.cancel.dispatch(CancelAppointment { appointment_id: id, reason: text });
-                        } />
-                </div>
-            })}
+            {active
+                .then(|| {
+                    view! {
+                        <div class="mt-6 flex flex-wrap items-end gap-2 border-t border-slate-200 pt-4">
+                            <label class="flex grow flex-col gap-1 text-sm font-medium">
+                                "Reason for cancelling (optional)"
+                                <input
+                                    class="rounded border border-slate-300 px-3 py-2"
+                                    maxlength="500"
+                                    prop:value=move || reason.get()
+                                    on:input=move |ev| reason.set(event_target_value(&ev))
+                                />
+                            </label>
+                            <ConfirmButton
+                                label="Cancel appointment"
+                                question="Cancel it?"
+                                confirm="Yes, cancel"
+                                on_confirm=move |()| {
+                                    let text = reason.get_untracked();
+                                    let text = if text.trim().is_empty() {
+                                        "Canceled by the clinic".to_string()
+                                    } else {
+                                        text
+                                    };
+                                    state
+                                        .cancel
+                                        .dispatch(CancelAppointment {
+                                            appointment_id: id,
+                                            reason: text,
+                                        });
+                                }
+                            />
+                        </div>
+                    }
+                })}
         </Modal>
     }
 }
@@ -124,39 +197,76 @@ fn FreeTimes(
         },
     );
     view! {
-        <Transition fallback=|| view! { <p class="mt-3">"Loading free times…"</p> }>
+        <Transition fallback=|| {
+            view! { <p class="mt-3">"Loading free times…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let Some(w) = slots.await? else {
-                    return Ok::<_, AppError>(view! { <p class="mt-3 text-slate-700">"Choose a specialist and a type."</p> }.into_any());
+                    return Ok::<
+                        _,
+                        AppError,
+                    >(view! { <p class="mt-3 text-slate-700">"Choose a specialist and a type."</p> }.into_any());
                 };
                 let monday = w.week_start;
-                Ok(view! {
-                    <div class="mt-3 flex items-center justify-between gap-2">
-                        <p class="text-sm font-medium">{format!("Free times, week of {} ({})", monday.format("%-d %b"), w.time_zone)}</p>
-                        <div class="flex gap-1">
-                            <button class="rounded border border-slate-300 px-2 py-1 text-sm" on:click=move |_| week.set(Some(monday - chrono::Duration::days(7)))>"← Week"</button>
-                            <button class="rounded border border-slate-300 px-2 py-1 text-sm" on:click=move |_| week.set(Some(monday + chrono::Duration::days(7)))>"Week →"</button>
+                Ok(
+                    view! {
+                        <div class="mt-3 flex items-center justify-between gap-2">
+                            <p class="text-sm font-medium">
+                                {format!("Free times, week of {} ({})", monday.format("%-d %b"), w.time_zone)}
+                            </p>
+                            <div class="flex gap-1">
+                                <button
+                                    class="rounded border border-slate-300 px-2 py-1 text-sm"
+                                    on:click=move |_| week.set(Some(monday - chrono::Duration::days(7)))
+                                >
+                                    "← Week"
+                                </button>
+                                <button
+                                    class="rounded border border-slate-300 px-2 py-1 text-sm"
+                                    on:click=move |_| week.set(Some(monday + chrono::Duration::days(7)))
+                                >
+                                    "Week →"
+                                </button>
+                            </div>
                         </div>
-                    </div>
-                    <div class="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-4" data-testid="free-times">
-                        {w.days.into_iter().filter(|d| !d.slots.is_empty()).map(|day| view! {
-                            <fieldset class="rounded border border-slate-200 p-2">
-                                <legend class="px-1 text-xs font-semibold">{day.label.clone()}</legend>
-                                <div class="flex flex-wrap gap-1">
-                                    {day.slots.into_iter().map(|slot| {
-                                        let start = slot.start;
-                                        view! {
-                                            <button class="rounded border border-teal-700 px-2 py-1 text-xs aria-pressed:bg-teal-700 aria-pressed:text-white"
-                                                aria-pressed=move || (chosen.get() == Some(start)).to_string()
-                                                aria-label=format!("{} at {}", day.label, slot.label)
-                                                on:click=move |_| chosen.set(Some(start))>{slot.label.clone()}</button>
-                                        }
-                                    }).collect_view()}
-                                </div>
-                            </fieldset>
-                        }).collect_view()}
-                    </div>
-                }.into_any())
+                        <div class="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-4" data-testid="free-times">
+                            {w
+                                .days
+                                .into_iter()
+                                .filter(|d| !d.slots.is_empty())
+                                .map(|day| {
+                                    view! {
+                                        <fieldset class="rounded border border-slate-200 p-2">
+                                            <legend class="px-1 text-xs font-semibold">{day.label.clone()}</legend>
+                                            <div class="flex flex-wrap gap-1">
+                                                {day
+                                                    .slots
+                                                    .into_iter()
+                                                    .map(|slot| {
+                                                        let start = slot.start;
+                                                        view! {
+                                                            <button
+                                                                class="rounded border border-teal-700 px-2 py-1 text-xs aria-pressed:bg-teal-700 aria-pressed:text-white"
+                                                                aria-pressed=move || {
+                                                                    (chosen.get() == Some(start)).to_string()
+                                                                }
+                                                                aria-label=format!("{} at {}", day.label, slot.label)
+                                                                on:click=move |_| chosen.set(Some(start))
+                                                            >
+                                                                {slot.label.clone()}
+                                                            </button>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </div>
+                                        </fieldset>
+                                    }
+                                })
+                                .collect_view()}
+                        </div>
+                    }
+                        .into_any(),
+                )
             })}
         </Transition>
     }
@@ -184,23 +294,50 @@ fn Overbook(
     view! {
         <div class="mt-4 rounded border border-amber-300 bg-amber-50 p-3">
             <label class="flex items-center gap-2 text-sm font-medium">
-                <input type="checkbox" prop:checked=move || enabled.get() on:change=move |ev| enabled.set(event_target_checked(&ev)) />
+                <input
+                    type="checkbox"
+                    prop:checked=move || enabled.get()
+                    on:change=move |ev| enabled.set(event_target_checked(&ev))
+                />
                 "Book anyway, even if the time is not free (overbook)"
             </label>
             <Show when=move || enabled.get()>
                 <div class="mt-3 flex flex-wrap gap-3">
-                    <label class="flex flex-col gap-1 text-sm">"Date"
-                        <input type="date" class="rounded border border-slate-300 px-2 py-1" prop:value=move || date.get()
-                            on:change=move |ev| { date.set(event_target_value(&ev)); set_from_inputs(); } />
+                    <label class="flex flex-col gap-1 text-sm">
+                        "Date"
+                        <input
+                            type="date"
+                            class="rounded border border-slate-300 px-2 py-1"
+                            prop:value=move || date.get()
+                            on:change=move |ev| {
+                                date.set(event_target_value(&ev));
+                                set_from_inputs();
+                            }
+                        />
                     </label>
-                    <label class="flex flex-col gap-1 text-sm">"Time"
-                        <input type="time" step="300" class="rounded border border-slate-300 px-2 py-1" prop:value=move || time.get()
-                            on:change=move |ev| { time.set(event_target_value(&ev)); set_from_inputs(); } />
+                    <label class="flex flex-col gap-1 text-sm">
+                        "Time"
+                        <input
+                            type="time"
+                            step="300"
+                            class="rounded border border-slate-300 px-2 py-1"
+                            prop:value=move || time.get()
+                            on:change=move |ev| {
+                                time.set(event_target_value(&ev));
+                                set_from_inputs();
+                            }
+                        />
                     </label>
                 </div>
-                <label class="mt-3 flex flex-col gap-1 text-sm font-medium">"Reason (required, kept in the audit trail)"
-                    <textarea class="rounded border border-slate-300 px-3 py-2" maxlength="500" name="overbook_reason"
-                        prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                <label class="mt-3 flex flex-col gap-1 text-sm font-medium">
+                    "Reason (required, kept in the audit trail)"
+                    <textarea
+                        class="rounded border border-slate-300 px-3 py-2"
+                        maxlength="500"
+                        name="overbook_reason"
+                        prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))
+                    ></textarea>
                 </label>
             </Show>
         </div>
@@ -232,13 +369,30 @@ pub fn MoveDialog(request: MoveRequest) -> impl IntoView {
     };
     view! {
         <Modal title="Move appointment".to_string() on_close=move |()| state.moving.set(None)>
-            <p class="mt-3">{format!("{} · {} with {}", appointment.patient_name, appointment.appointment_type, appointment.specialist_name)}</p>
+            <p class="mt-3">
+                {format!(
+                    "{} · {} with {}",
+                    appointment.patient_name,
+                    appointment.appointment_type,
+                    appointment.specialist_name,
+                )}
+            </p>
             <p class="text-sm text-slate-700">{format!("Now: {}", appointment.when)}</p>
-            {(!from_drop).then(|| view! {
-                <FreeTimes specialist_id=Signal::derive(move || Some(appointment.specialist_id))
-                    appointment_type=Signal::derive({ let kind = appointment.appointment_type.clone(); move || kind.clone() })
-                    moving=Some(id) chosen start_week=appointment.date />
-            })}
+            {(!from_drop)
+                .then(|| {
+                    view! {
+                        <FreeTimes
+                            specialist_id=Signal::derive(move || Some(appointment.specialist_id))
+                            appointment_type=Signal::derive({
+                                let kind = appointment.appointment_type.clone();
+                                move || kind.clone()
+                            })
+                            moving=Some(id)
+                            chosen
+                            start_week=appointment.date
+                        />
+                    }
+                })}
             <p class="mt-4 font-medium" data-testid="move-summary">
                 {move || match chosen.get() {
                     Some(at) => format!("New time: {} ({zone_name})", local_label(at, zone)),
@@ -246,17 +400,38 @@ pub fn MoveDialog(request: MoveRequest) -> impl IntoView {
                 }}
             </p>
             <Overbook enabled=overbook reason zone=Signal::derive(move || zone) chosen />
-            {move || error().map(|e| view! { <p class="mt-3 rounded bg-red-50 p-3 text-red-800" role="alert">{e.to_string()}</p> })}
+            {move || {
+                error()
+                    .map(|e| {
+                        view! {
+                            <p class="mt-3 rounded bg-red-50 p-3 text-red-800" role="alert">
+                                {e.to_string()}
+                            </p>
+                        }
+                    })
+            }}
             <div class="mt-6 flex gap-3">
-                <button class="rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60"
+                <button
+                    class="rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60"
                     disabled=move || chosen.get().is_none() || state.reschedule.pending().get()
                     on:click=move |_| {
                         if let Some(start) = chosen.get_untracked() {
                             let overbook_reason = overbook.get_untracked().then(|| reason.get_untracked());
-                            state.reschedule.dispatch(RescheduleAppointment { appointment_id: id, start, overbook_reason });
+                            state
+                                .reschedule
+                                .dispatch(RescheduleAppointment {
+                                    appointment_id: id,
+                                    start,
+                                    overbook_reason,
+                                });
                         }
-                    }>"Move here"</button>
-                <button class="rounded border border-slate-300 px-4 py-2" on:click=move |_| state.moving.set(None)>"Keep the current time"</button>
+                    }
+                >
+                    "Move here"
+                </button>
+                <button class="rounded border border-slate-300 px-4 py-2" on:click=move |_| state.moving.set(None)>
+                    "Keep the current time"
+                </button>
             </div>
         </Modal>
     }
@@ -290,61 +465,137 @@ pub fn BookDialog() -> impl IntoView {
     });
     view! {
         <Modal title="Book for a patient".to_string() on_close=move |()| state.booking.set(false)>
-            <Transition fallback=|| view! { <p class="mt-3">"Loading…"</p> }>
+            <Transition fallback=|| {
+                view! { <p class="mt-3">"Loading…"</p> }
+            }>
                 {move || {
                     let specialists = specialists.clone();
                     Suspend::new(async move {
-                    let patients = patients.await?;
-                    let types = types.await?;
-                    Ok::<_, AppError>(view! {
-                        <div class="mt-4 grid gap-3 sm:grid-cols-3">
-                            <label class="flex flex-col gap-1 text-sm font-medium">"Patient"
-                                <select class="rounded border border-slate-300 px-2 py-2" name="patient"
-                                    on:change=move |ev| patient.set(Uuid::parse_str(&event_target_value(&ev)).ok())>
-                                    <option value="">"Choose a patient"</option>
-                                    {patients.into_iter().map(|p| view! { <option value=p.patient_id.to_string()>{p.name}</option> }).collect_view()}
-                                </select>
-                            </label>
-                            <label class="flex flex-col gap-1 text-sm font-medium">"Specialist"
-                                <select class="rounded border border-slate-300 px-2 py-2" name="specialist"
-                                    prop:value=move || specialist.get().map(|id| id.to_string()).unwrap_or_default()
-                                    on:change=move |ev| { specialist.set(Uuid::parse_str(&event_target_value(&ev)).ok()); chosen.set(None); }>
-                                    {specialists.into_iter().map(|s| view! { <option value=s.specialist_id.to_string()>{s.name}</option> }).collect_view()}
-                                </select>
-                            </label>
-                            <label class="flex flex-col gap-1 text-sm font-medium">"Type"
-                                <select class="rounded border border-slate-300 px-2 py-2" name="type"
-                                    prop:value=move || kind.get()
-                                    on:change=move |ev| { kind.set(event_target_value(&ev)); chosen.set(None); }>
-                                    {types.into_iter().map(|t| view! { <option value=t.name.clone()>{format!("{} ({} min)", t.name, t.duration_minutes)}</option> }).collect_view()}
-                                </select>
-                            </label>
-                        </div>
+                        let patients = patients.await?;
+                        let types = types.await?;
+                        Ok::<
+                            _,
+                            AppError,
+                        >(
+                            view! {
+                                <div class="mt-4 grid gap-3 sm:grid-cols-3">
+                                    <label class="flex flex-col gap-1 text-sm font-medium">
+                                        "Patient"
+                                        <select
+                                            class="rounded border border-slate-300 px-2 py-2"
+                                            name="patient"
+                                            on:change=move |ev| {
+                                                patient.set(Uuid::parse_str(&event_target_value(&ev)).ok())
+                                            }
+                                        >
+                                            <option value="">"Choose a patient"</option>
+                                            {patients
+                                                .into_iter()
+                                                .map(|p| {
+                                                    view! { <option value=p.patient_id.to_string()>{p.name}</option> }
+                                                })
+                                                .collect_view()}
+                                        </select>
+                                    </label>
+                                    <label class="flex flex-col gap-1 text-sm font-medium">
+                                        "Specialist"
+                                        <select
+                                            class="rounded border border-slate-300 px-2 py-2"
+                                            name="specialist"
+                                            prop:value=move || {
+                                                specialist.get().map(|id| id.to_string()).unwrap_or_default()
+                                            }
+                                            on:change=move |ev| {
+                                                specialist.set(Uuid::parse_str(&event_target_value(&ev)).ok());
+                                                chosen.set(None);
+                                            }
+                                        >
+                                            {specialists
+                                                .into_iter()
+                                                .map(|s| {
+                                                    view! {
+                                                        <option value=s.specialist_id.to_string()>{s.name}</option>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </select>
+                                    </label>
+                                    <label class="flex flex-col gap-1 text-sm font-medium">
+                                        "Type"
+                                        <select
+                                            class="rounded border border-slate-300 px-2 py-2"
+                                            name="type"
+                                            prop:value=move || kind.get()
+                                            on:change=move |ev| {
+                                                kind.set(event_target_value(&ev));
+                                                chosen.set(None);
+                                            }
+                                        >
+                                            {types
+                                                .into_iter()
+                                                .map(|t| {
+                                                    view! {
+                                                        <option value=t
+                                                            .name
+                                                            .clone()>
+                                                            {format!("{} ({} min)", t.name, t.duration_minutes)}
+                                                        </option>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </select>
+                                    </label>
+                                </div>
+                            },
+                        )
                     })
-                })}}
+                }}
             </Transition>
             <FreeTimes specialist_id=specialist.into() appointment_type=kind.into() moving=None chosen />
             <p class="mt-4 font-medium">
-                {move || chosen.get().map_or("Choose a time.".to_string(), |at| format!("Time: {}", local_label(at, zone)))}
+                {move || {
+                    chosen.get().map_or("Choose a time.".to_string(), |at| format!("Time: {}", local_label(at, zone)))
+                }}
             </p>
             <Overbook enabled=overbook reason zone=Signal::derive(move || zone) chosen />
-            {move || error().map(|e| view! { <p class="mt-3 rounded bg-red-50 p-3 text-red-800" role="alert">{e.to_string()}</p> })}
+            {move || {
+                error()
+                    .map(|e| {
+                        view! {
+                            <p class="mt-3 rounded bg-red-50 p-3 text-red-800" role="alert">
+                                {e.to_string()}
+                            </p>
+                        }
+                    })
+            }}
             <div class="mt-6 flex gap-3">
-                <button class="rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60"
+                <button
+                    class="rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60"
                     disabled=move || chosen.get().is_none() || patient.get().is_none() || state.book.pending().get()
                     on:click=move |_| {
-                        if let (Some(start), Some(patient_id), Some(specialist_id)) = (chosen.get_untracked(), patient.get_untracked(), specialist.get_untracked()) {
+                        if let (Some(start), Some(patient_id), Some(specialist_id)) = (
+                            chosen.get_untracked(),
+                            patient.get_untracked(),
+                            specialist.get_untracked(),
+                        ) {
                             let overbook_reason = overbook.get_untracked().then(|| reason.get_untracked());
-                            state.book.dispatch(BookAppointment {
-                                specialist_id,
-                                appointment_type: kind.get_untracked(),
-                                start,
-                                patient_id: Some(patient_id),
-                                overbook_reason,
-                            });
+                            state
+                                .book
+                                .dispatch(BookAppointment {
+                                    specialist_id,
+                                    appointment_type: kind.get_untracked(),
+                                    start,
+                                    patient_id: Some(patient_id),
+                                    overbook_reason,
+                                });
                         }
-                    }>"Book"</button>
-                <button class="rounded border border-slate-300 px-4 py-2" on:click=move |_| state.booking.set(false)>"Close without booking"</button>
+                    }
+                >
+                    "Book"
+                </button>
+                <button class="rounded border border-slate-300 px-4 py-2" on:click=move |_| state.booking.set(false)>
+                    "Close without booking"
+                </button>
             </div>
         </Modal>
     }

@@ -144,73 +144,155 @@ pub fn TimeGrid(cal: StaffCalendar) -> impl IntoView {
     let appointments = cal.appointments.clone();
     let zone_name = cal.time_zone.clone();
     view! {
-        {move || notice.get().map(|text| view! { <p class="mt-3 rounded bg-amber-50 p-3 text-amber-900" role="alert">{text}</p> })}
-        <p class="mt-3 text-sm text-slate-600">"Drag an appointment to another time, or open it and choose “Move…”."</p>
-        <div class="mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white" data-testid="staff-grid"
-            on:pointermove=on_move on:pointerup=on_release
-            on:pointercancel=move |_| drag.set(None) on:pointerleave=move |_| drag.set(None)>
+        {move || {
+            notice
+                .get()
+                .map(|text| {
+                    view! {
+                        <p class="mt-3 rounded bg-amber-50 p-3 text-amber-900" role="alert">
+                            {text}
+                        </p>
+                    }
+                })
+        }}
+        <p class="mt-3 text-sm text-slate-600">
+            "Drag an appointment to another time, or open it and choose “Move…”."
+        </p>
+        <div
+            class="mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white"
+            data-testid="staff-grid"
+            on:pointermove=on_move
+            on:pointerup=on_release
+            on:pointercancel=move |_| drag.set(None)
+            on:pointerleave=move |_| drag.set(None)
+        >
             <div class="flex min-w-[48rem]">
                 <div class="w-14 shrink-0 border-r border-slate-200" aria-hidden="true">
                     <div class="h-10 border-b border-slate-200"></div>
                     <div class="relative" style=format!("height:{height}px")>
-                        {hours.iter().map(|h| view! {
-                            <span class="absolute right-1 -translate-y-2 text-xs text-slate-500"
-                                style=format!("top:{}px", ((h * 60 - first_minute) as f64) * PX_PER_MINUTE)>
-                                {clock(h * 60)}
-                            </span>
-                        }).collect_view()}
+                        {hours
+                            .iter()
+                            .map(|h| {
+                                view! {
+                                    <span
+                                        class="absolute right-1 -translate-y-2 text-xs text-slate-500"
+                                        style=format!("top:{}px", ((h * 60 - first_minute) as f64) * PX_PER_MINUTE)
+                                    >
+                                        {clock(h * 60)}
+                                    </span>
+                                }
+                            })
+                            .collect_view()}
                     </div>
                 </div>
-                {cols.into_iter().map(|column| {
-                    let mine: Vec<CalendarAppointment> = appointments.iter()
-                        .filter(|a| a.date == column.date && column.specialist_id.is_none_or(|s| s == a.specialist_id))
-                        .cloned()
-                        .collect();
-                    let placed = lanes(&mine.iter().map(|a| (a.start_minute, a.end_minute)).collect::<Vec<_>>());
-                    let is_today = column.date == today;
-                    let date_attr = column.date.format("%Y-%m-%d").to_string();
-                    let col_date = column.date;
-                    let col_specialist = column.specialist_id;
-                    view! {
-                        <section class="min-w-0 flex-1 border-r border-slate-200 last:border-r-0"
-                            aria-label=format!("{} {}", column.heading, column.date.format("%A %-d %B"))>
-                            <h3 class="flex h-10 items-center justify-center border-b border-slate-200 text-sm font-semibold"
-                                class=("bg-teal-50", is_today)>
-                                {column.heading.clone()}
-                            </h3>
-                            <div class="relative select-none" style=format!("height:{height}px")
-                                data-column-date=date_attr data-column-specialist=column.specialist_id.map(|id| id.to_string())
-                                data-hour-from=first_minute / 60>
-                                {hours.iter().map(|h| view! {
-                                    <div class="absolute inset-x-0 border-t border-slate-100"
-                                        style=format!("top:{}px", ((h * 60 - first_minute) as f64) * PX_PER_MINUTE)></div>
-                                }).collect_view()}
-                                {(is_today && now_minute >= first_minute && now_minute <= hour_to * 60).then(|| view! {
-                                    <div class="pointer-events-none absolute inset-x-0 z-20 border-t-2 border-red-600" data-testid="now-line"
-                                        style=format!("top:{}px", ((now_minute - first_minute) as f64) * PX_PER_MINUTE)>
-                                        <span class="sr-only">{format!("Now, {}", clock(now_minute))}</span>
-                                    </div>
-                                })}
-                                {mine.into_iter().zip(placed).map(|(a, lane)| view! {
-                                    <AppointmentBlock appointment=a lane=lane.lane lanes=lane.lanes first_minute drag swallow_click show_specialist />
-                                }).collect_view()}
-                                {move || drag.get().and_then(|d| {
-                                    let (date, specialist, minute) = d.target?;
-                                    (d.moved && date == col_date && specialist == col_specialist).then(|| {
-                                        let length = d.appointment.end_minute - d.appointment.start_minute;
-                                        view! {
-                                            <div class="pointer-events-none absolute inset-x-1 z-30 rounded border-2 border-dashed border-teal-700 bg-teal-100/70 p-1 text-xs font-semibold"
-                                                data-testid="drop-preview"
-                                                style=format!("top:{}px;height:{}px", ((minute - first_minute) as f64) * PX_PER_MINUTE, (length as f64) * PX_PER_MINUTE)>
-                                                {format!("→ {}", clock(minute))}
-                                            </div>
-                                        }
-                                    })
-                                })}
-                            </div>
-                        </section>
-                    }
-                }).collect_view()}
+                {cols
+                    .into_iter()
+                    .map(|column| {
+                        let mine: Vec<CalendarAppointment> = appointments
+                            .iter()
+                            .filter(|a| {
+                                a.date == column.date && column.specialist_id.is_none_or(|s| s == a.specialist_id)
+                            })
+                            .cloned()
+                            .collect();
+                        let placed = lanes(&mine.iter().map(|a| (a.start_minute, a.end_minute)).collect::<Vec<_>>());
+                        let is_today = column.date == today;
+                        let date_attr = column.date.format("%Y-%m-%d").to_string();
+                        let col_date = column.date;
+                        let col_specialist = column.specialist_id;
+                        view! {
+                            <section
+                                class="min-w-0 flex-1 border-r border-slate-200 last:border-r-0"
+                                aria-label=format!("{} {}", column.heading, column.date.format("%A %-d %B"))
+                            >
+                                <h3
+                                    class="flex h-10 items-center justify-center border-b border-slate-200 text-sm font-semibold"
+                                    class=("bg-teal-50", is_today)
+                                >
+                                    {column.heading.clone()}
+                                </h3>
+                                <div
+                                    class="relative select-none"
+                                    style=format!("height:{height}px")
+                                    data-column-date=date_attr
+                                    data-column-specialist=column.specialist_id.map(|id| id.to_string())
+                                    data-hour-from=first_minute / 60
+                                >
+                                    {hours
+                                        .iter()
+                                        .map(|h| {
+                                            view! {
+                                                <div
+                                                    class="absolute inset-x-0 border-t border-slate-100"
+                                                    style=format!(
+                                                        "top:{}px",
+                                                        ((h * 60 - first_minute) as f64) * PX_PER_MINUTE,
+                                                    )
+                                                ></div>
+                                            }
+                                        })
+                                        .collect_view()}
+                                    {(is_today && now_minute >= first_minute && now_minute <= hour_to * 60)
+                                        .then(|| {
+                                            view! {
+                                                <div
+                                                    class="pointer-events-none absolute inset-x-0 z-20 border-t-2 border-red-600"
+                                                    data-testid="now-line"
+                                                    style=format!(
+                                                        "top:{}px",
+                                                        ((now_minute - first_minute) as f64) * PX_PER_MINUTE,
+                                                    )
+                                                >
+                                                    <span class="sr-only">{format!("Now, {}", clock(now_minute))}</span>
+                                                </div>
+                                            }
+                                        })}
+                                    {mine
+                                        .into_iter()
+                                        .zip(placed)
+                                        .map(|(a, lane)| {
+                                            view! {
+                                                <AppointmentBlock
+                                                    appointment=a
+                                                    lane=lane.lane
+                                                    lanes=lane.lanes
+                                                    first_minute
+                                                    drag
+                                                    swallow_click
+                                                    show_specialist
+                                                />
+                                            }
+                                        })
+                                        .collect_view()}
+                                    {move || {
+                                        drag.get()
+                                            .and_then(|d| {
+                                                let (date, specialist, minute) = d.target?;
+                                                (d.moved && date == col_date && specialist == col_specialist)
+                                                    .then(|| {
+                                                        let length = d.appointment.end_minute
+                                                            - d.appointment.start_minute;
+                                                        view! {
+                                                            <div
+                                                                class="pointer-events-none absolute inset-x-1 z-30 rounded border-2 border-dashed border-teal-700 bg-teal-100/70 p-1 text-xs font-semibold"
+                                                                data-testid="drop-preview"
+                                                                style=format!(
+                                                                    "top:{}px;height:{}px",
+                                                                    ((minute - first_minute) as f64) * PX_PER_MINUTE,
+                                                                    (length as f64) * PX_PER_MINUTE,
+                                                                )
+                                                            >
+                                                                {format!("→ {}", clock(minute))}
+                                                            </div>
+                                                        }
+                                                    })
+                                            })
+                                    }}
+                                </div>
+                            </section>
+                        }
+                    })
+                    .collect_view()}
             </div>
         </div>
         <p class="mt-2 text-xs text-slate-500">{format!("Times in {zone_name}.")}</p>
@@ -251,7 +333,7 @@ fn AppointmentBlock(
         <button
             class=format!(
                 "absolute z-10 overflow-hidden rounded border-l-4 px-1 text-left text-xs shadow-sm hover:z-20 focus:z-20 focus:outline-2 focus:outline-teal-700 {}",
-                status_classes(appointment.status)
+                status_classes(appointment.status),
             )
             // Only a movable appointment stops touch scrolling, so the grid still scrolls.
             class=("cursor-grab touch-none", movable)
@@ -265,15 +347,19 @@ fn AppointmentBlock(
                 if !movable || ev.button() != 0 {
                     return;
                 }
-                let Some(element) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+                let Some(element) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+                    return
+                };
                 let grabbed_at = f64::from(ev.client_y()) - element.get_bounding_client_rect().top();
-                drag.set(Some(Drag {
-                    appointment: for_press.clone(),
-                    grab_minutes: grabbed_at / PX_PER_MINUTE,
-                    origin: (f64::from(ev.client_x()), f64::from(ev.client_y())),
-                    moved: false,
-                    target: None,
-                }));
+                drag.set(
+                    Some(Drag {
+                        appointment: for_press.clone(),
+                        grab_minutes: grabbed_at / PX_PER_MINUTE,
+                        origin: (f64::from(ev.client_x()), f64::from(ev.client_y())),
+                        moved: false,
+                        target: None,
+                    }),
+                );
             }
             on:click=move |_| {
                 if swallow_click.get_untracked() {
@@ -281,8 +367,11 @@ fn AppointmentBlock(
                 } else {
                     state.selected.set(Some(for_click.clone()));
                 }
-            }>
-            <span class="block font-semibold">{format!("{} {}", appointment.time_range(), appointment.patient_name)}</span>
+            }
+        >
+            <span class="block font-semibold">
+                {format!("{} {}", appointment.time_range(), appointment.patient_name)}
+            </span>
             <span class="block truncate" data-testid="staff-appointment-status">
                 {appointment.status.label()}
                 {appointment.overbook_reason.is_some().then_some(" · overbooked")}

@@ -150,39 +150,78 @@ fn StaffCalendarPage() -> impl IntoView {
     view! {
         <div class="flex flex-wrap items-center justify-between gap-3">
             <h1 class="text-3xl font-semibold">"Calendar"</h1>
-            <button class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800" on:click=move |_| state.booking.set(true)>
+            <button
+                class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800"
+                on:click=move |_| state.booking.set(true)
+            >
                 "Book for a patient"
             </button>
         </div>
-        <p class="sr-only" aria-live="polite" data-testid="calendar-announcement">{move || state.announcement.get()}</p>
+        <p class="sr-only" aria-live="polite" data-testid="calendar-announcement">
+            {move || state.announcement.get()}
+        </p>
         {move || {
             let text = state.announcement.get();
-            (!text.is_empty()).then(|| view! { <p class="mt-3 rounded bg-green-50 p-3 text-green-800" role="status">{text}</p> })
+            (!text.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="mt-3 rounded bg-green-50 p-3 text-green-800" role="status">
+                            {text}
+                        </p>
+                    }
+                })
         }}
-        {move || action_error().map(|e| view! { <p class="mt-3 rounded bg-red-50 p-3 text-red-800" role="alert">{e.to_string()}</p> })}
-        <Transition fallback=|| view! { <p class="mt-6">"Loading…"</p> }>
+        {move || {
+            action_error()
+                .map(|e| {
+                    view! {
+                        <p class="mt-3 rounded bg-red-50 p-3 text-red-800" role="alert">
+                            {e.to_string()}
+                        </p>
+                    }
+                })
+        }}
+        <Transition fallback=|| {
+            view! { <p class="mt-6">"Loading…"</p> }
+        }>
             {move || Suspend::new(async move {
                 let specialists = specialists.await?;
                 let cal = calendar.await?;
-                Ok::<_, AppError>(view! {
-                    <Show when=is_admin>
-                        <label class="mt-4 flex max-w-sm flex-col gap-1 text-sm font-medium">"Specialist"
-                            <select class="rounded border border-slate-300 px-3 py-2" data-testid="calendar-specialist"
-                                prop:value=move || specialist.get().map(|id| id.to_string()).unwrap_or_default()
-                                on:change=move |ev| specialist.set(Uuid::parse_str(&event_target_value(&ev)).ok())>
-                                <option value="">"All specialists, side by side"</option>
-                                {specialists.iter().map(|s| view! {
-                                    <option value=s.specialist_id.to_string()>{s.display_name.clone()}</option>
-                                }).collect_view()}
-                            </select>
-                        </label>
-                    </Show>
-                    <Toolbar cal=cal.clone() view_kind anchor />
-                    {match cal.view {
-                        CalendarView::Month => view! { <month::MonthView cal view_kind anchor /> }.into_any(),
-                        CalendarView::Day | CalendarView::Week => view! { <grid::TimeGrid cal /> }.into_any(),
-                    }}
-                })
+                Ok::<
+                    _,
+                    AppError,
+                >(
+                    view! {
+                        <Show when=is_admin>
+                            <label class="mt-4 flex max-w-sm flex-col gap-1 text-sm font-medium">
+                                "Specialist"
+                                <select
+                                    class="rounded border border-slate-300 px-3 py-2"
+                                    data-testid="calendar-specialist"
+                                    prop:value=move || specialist.get().map(|id| id.to_string()).unwrap_or_default()
+                                    on:change=move |ev| specialist.set(Uuid::parse_str(&event_target_value(&ev)).ok())
+                                >
+                                    <option value="">"All specialists, side by side"</option>
+                                    {specialists
+                                        .iter()
+                                        .map(|s| {
+                                            view! {
+                                                <option value=s
+                                                    .specialist_id
+                                                    .to_string()>{s.display_name.clone()}</option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                        </Show>
+                        <Toolbar cal=cal.clone() view_kind anchor />
+                        {match cal.view {
+                            CalendarView::Month => view! { <month::MonthView cal view_kind anchor /> }.into_any(),
+                            CalendarView::Day | CalendarView::Week => view! { <grid::TimeGrid cal /> }.into_any(),
+                        }}
+                    },
+                )
             })}
         </Transition>
         {move || state.selected.get().map(|appointment| view! { <AppointmentDetails appointment /> })}
@@ -212,7 +251,8 @@ fn Toolbar(
             <button
                 class="px-3 py-2 aria-pressed:bg-slate-800 aria-pressed:text-white"
                 aria-pressed=(kind == current).to_string()
-                on:click=move |_| view_kind.set(kind)>
+                on:click=move |_| view_kind.set(kind)
+            >
                 {label}
             </button>
         }
@@ -220,7 +260,9 @@ fn Toolbar(
     view! {
         <div class="mt-6 flex flex-wrap items-center justify-between gap-3">
             <div>
-                <h2 class="text-xl font-semibold" data-testid="calendar-title">{title_of(&cal)}</h2>
+                <h2 class="text-xl font-semibold" data-testid="calendar-title">
+                    {title_of(&cal)}
+                </h2>
                 <p class="text-sm text-slate-600">{format!("Times in {}", cal.time_zone)}</p>
             </div>
             <div class="flex flex-wrap gap-2">
@@ -229,9 +271,21 @@ fn Toolbar(
                     {view_button(CalendarView::Week, "Week")}
                     {view_button(CalendarView::Month, "Month")}
                 </div>
-                <button class="rounded border border-slate-300 px-3 py-2" on:click=move |_| anchor.set(Some(current.step(here, -1)))>"← Previous"</button>
-                <button class="rounded border border-slate-300 px-3 py-2" on:click=move |_| anchor.set(None)>"Today"</button>
-                <button class="rounded border border-slate-300 px-3 py-2" on:click=move |_| anchor.set(Some(current.step(here, 1)))>"Next →"</button>
+                <button
+                    class="rounded border border-slate-300 px-3 py-2"
+                    on:click=move |_| anchor.set(Some(current.step(here, -1)))
+                >
+                    "← Previous"
+                </button>
+                <button class="rounded border border-slate-300 px-3 py-2" on:click=move |_| anchor.set(None)>
+                    "Today"
+                </button>
+                <button
+                    class="rounded border border-slate-300 px-3 py-2"
+                    on:click=move |_| anchor.set(Some(current.step(here, 1)))
+                >
+                    "Next →"
+                </button>
             </div>
         </div>
     }
