@@ -3,3 +3,4 @@
 pub mod auth;
 pub mod form;
 pub mod layout;
+pub mod page;

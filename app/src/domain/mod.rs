@@ -8,6 +8,7 @@ pub mod email;
 pub mod ical;
 pub mod login_throttle;
 pub mod navigation;
+pub mod pages;
 pub mod password_policy;
 pub mod role;
 pub mod slots;

@@ -1,14 +1,12 @@
 use super::role::Role;
 
+use super::pages::{PageAccess, PAGES};
+
 /// One entry of the main navigation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NavItem {
     pub label: &'static str,
     pub href: &'static str,
-}
-
-const fn item(label: &'static str, href: &'static str) -> NavItem {
-    NavItem { label, href }
 }
 
 /// Where each role lands after signing in.
@@ -21,29 +19,17 @@ pub fn home_path(role: Role) -> &'static str {
     }
 }
 
-/// What the header offers to each role. Showing a link is a convenience only: every page and
-/// server function checks the caller's rights on the server again.
+/// What the header offers to each role: the pages of the page table that are in the navigation
+/// and that the role may open (public pages for everyone, the signed-in pages not to visitors).
+/// Showing a link is a convenience only: every page and server function checks the caller's
+/// rights on the server again.
 pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
-    let mut items = vec![item("Our specialists", "/")];
-    match role {
-        None => {}
-        Some(Role::Admin) => items.extend([
-            item("Dashboard", "/admin"),
-            item("Users", "/admin/users"),
-            item("Calendar", "/calendar"),
-            item("Hours", "/availability"),
-            item("Settings", "/admin/settings"),
-        ]),
-        Some(Role::Specialist) => {
-            items.extend([item("Today", "/specialist"), item("Calendar", "/calendar"), item("Hours", "/availability")])
-        }
-        Some(Role::Patient) => items.extend([item("My care", "/my-care"), item("Book", "/book")]),
-        Some(Role::FamilyMember) => items.push(item("The person I help", "/family")),
-    }
-    if role.is_some() {
-        items.push(item("My account", "/account"));
-    }
-    items
+    PAGES
+        .iter()
+        .filter(|page| page.admits(role))
+        .filter(|page| role.is_some() || page.access == PageAccess::Anyone)
+        .filter_map(|page| page.nav.map(|label| NavItem { label, href: page.path }))
+        .collect()
 }
 
 #[cfg(test)]
@@ -52,6 +38,17 @@ mod tests {
 
     fn hrefs(role: Option<Role>) -> Vec<&'static str> {
         nav_items(role).into_iter().map(|i| i.href).collect()
+    }
+
+    #[test]
+    fn each_role_sees_its_pages_in_order() {
+        assert_eq!(
+            hrefs(Some(Role::Admin)),
+            vec!["/", "/admin", "/admin/users", "/calendar", "/availability", "/admin/settings", "/account"]
+        );
+        assert_eq!(hrefs(Some(Role::Specialist)), vec!["/", "/specialist", "/calendar", "/availability", "/account"]);
+        assert_eq!(hrefs(Some(Role::Patient)), vec!["/", "/my-care", "/book", "/account"]);
+        assert_eq!(hrefs(Some(Role::FamilyMember)), vec!["/", "/family", "/account"]);
     }
 
     #[test]

@@ -1,23 +1,22 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::account::{my_profile, ChangePassword, SignOutEverywhere};
 use crate::api::feeds::{feed_status, CreateFeed, FeedLink, RevokeFeed};
-use crate::components::auth::{use_auth, RoleGate};
+use crate::components::auth::use_auth;
 use crate::components::form::{field_error, ActionError};
 use crate::components::layout::MessagePanel;
+use crate::components::page::Page;
 use crate::domain::role::Role;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     view! {
-        <Title text="My account" />
-        <RoleGate roles=&Role::ALL>
+        <Page path="/account">
             <AccountDetails />
             <ChangePasswordForm />
             <SignOutEverywhereForm />
-        </RoleGate>
+        </Page>
     }
 }
 
@@ -267,33 +266,34 @@ fn SignOutEverywhereForm() -> impl IntoView {
 pub fn ForcedPasswordPage() -> impl IntoView {
     let auth = use_auth();
     view! {
-        <Title text="Choose a new password" />
-        {move || {
-            match auth.user() {
-                None => view! { <crate::components::auth::PleaseSignIn /> }.into_any(),
-                Some(user) if !user.must_change_password => {
-                    let home = user.landing_path();
-                    view! {
-                        <MessagePanel title="Your password is set".to_string()>
-                            <p>"You can continue to your page."</p>
-                            <a class="mt-3 inline-block rounded bg-teal-700 px-4 py-2 text-white" href=home>
-                                "Continue"
-                            </a>
-                        </MessagePanel>
+        <Page path="/account/password">
+            {move || {
+                match auth.user() {
+                    None => view! { <crate::components::auth::PleaseSignIn /> }.into_any(),
+                    Some(user) if !user.must_change_password => {
+                        let home = user.landing_path();
+                        view! {
+                            <MessagePanel title="Your password is set".to_string()>
+                                <p>"You can continue to your page."</p>
+                                <a class="mt-3 inline-block rounded bg-teal-700 px-4 py-2 text-white" href=home>
+                                    "Continue"
+                                </a>
+                            </MessagePanel>
+                        }
+                            .into_any()
                     }
-                        .into_any()
-                }
-                Some(_) => {
-                    view! {
-                        <h1 class="text-3xl font-semibold">"Choose a new password"</h1>
-                        <p class="mt-2 text-slate-700">
-                            "Your account has a temporary password. Choose your own to continue."
-                        </p>
-                        <ChangePasswordForm />
+                    Some(_) => {
+                        view! {
+                            <h1 class="text-3xl font-semibold">"Choose a new password"</h1>
+                            <p class="mt-2 text-slate-700">
+                                "Your account has a temporary password. Choose your own to continue."
+                            </p>
+                            <ChangePasswordForm />
+                        }
+                            .into_any()
                     }
-                        .into_any()
                 }
-            }
-        }}
+            }}
+        </Page>
     }
 }

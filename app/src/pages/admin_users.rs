@@ -1,7 +1,6 @@
 //! Account administration: list, create, edit, deactivate, reset password.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
@@ -10,8 +9,8 @@ use crate::api::specialists::list_specialists;
 use crate::api::users::{
     get_user, list_users, patient_options, CreateUser, IssuedPassword, ResetPassword, SetUserActive, UpdateUser,
 };
-use crate::components::auth::RoleGate;
 use crate::components::form::{field_error, ActionError, TextField};
+use crate::components::page::Page;
 use crate::domain::role::Role;
 use crate::domain::user_form::UserForm;
 use crate::error::AppError;
@@ -19,10 +18,9 @@ use crate::error::AppError;
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     view! {
-        <Title text="Users" />
-        <RoleGate roles=&[Role::Admin]>
+        <Page path="/admin/users">
             <UserList />
-        </RoleGate>
+        </Page>
     }
 }
 
@@ -165,10 +163,9 @@ fn UserList() -> impl IntoView {
 #[component]
 pub fn NewUserPage() -> impl IntoView {
     view! {
-        <Title text="New user" />
-        <RoleGate roles=&[Role::Admin]>
+        <Page path="/admin/users/new">
             <NewUserForm />
-        </RoleGate>
+        </Page>
     }
 }
 
@@ -338,10 +335,9 @@ fn UserFormFields<T: Clone + Send + Sync + 'static>(
 #[component]
 pub fn EditUserPage() -> impl IntoView {
     view! {
-        <Title text="Edit user" />
-        <RoleGate roles=&[Role::Admin]>
+        <Page path="/admin/users/:id">
             <EditUser />
-        </RoleGate>
+        </Page>
     }
 }
 

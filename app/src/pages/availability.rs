@@ -2,23 +2,22 @@
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use uuid::Uuid;
 
 use crate::api::availability::{get_availability, AddException, Availability, RemoveException, SaveWeek};
 use crate::api::specialists::list_specialists;
-use crate::components::auth::{use_auth, RoleGate};
+use crate::components::auth::use_auth;
 use crate::components::form::ActionError;
+use crate::components::page::Page;
 use crate::domain::availability::{BlockInput, DAY_NAMES};
 use crate::domain::role::Role;
 
 #[component]
 pub fn AvailabilityPage() -> impl IntoView {
     view! {
-        <Title text="Working hours" />
-        <RoleGate roles=&[Role::Specialist, Role::Admin]>
+        <Page path="/availability">
             <AvailabilityEditor />
-        </RoleGate>
+        </Page>
     }
 }
 

@@ -3,7 +3,6 @@
 
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use uuid::Uuid;
 
 use crate::api::scheduling::{
@@ -11,18 +10,16 @@ use crate::api::scheduling::{
     PatientAppointment, RescheduleAppointment, SlotView, WeekSlots,
 };
 use crate::api::specialists::list_specialists;
-use crate::components::auth::RoleGate;
 use crate::components::form::ConfirmButton;
-use crate::domain::role::Role;
+use crate::components::page::Page;
 use crate::error::AppError;
 
 #[component]
 pub fn BookingPage() -> impl IntoView {
     view! {
-        <Title text="Book an appointment" />
-        <RoleGate roles=&[Role::Patient]>
+        <Page path="/book">
             <Booking />
-        </RoleGate>
+        </Page>
     }
 }
 

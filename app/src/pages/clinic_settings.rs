@@ -1,23 +1,20 @@
 //! Clinic settings for admins: the booking rules and the types of appointment.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::clinic::{
     get_clinic_setup, AppointmentTypeRow, ClinicRules, SaveAppointmentType, SaveClinicRules, SLOT_STEPS,
 };
-use crate::components::auth::RoleGate;
 use crate::components::form::{field_error, ActionError};
-use crate::domain::role::Role;
+use crate::components::page::Page;
 use crate::error::AppError;
 
 #[component]
 pub fn ClinicSettingsPage() -> impl IntoView {
     view! {
-        <Title text="Clinic settings" />
-        <RoleGate roles=&[Role::Admin]>
+        <Page path="/admin/settings">
             <ClinicSettings />
-        </RoleGate>
+        </Page>
     }
 }
 

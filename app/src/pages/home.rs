@@ -1,38 +1,43 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::specialists::{list_specialists, SpecialistSummary};
 use crate::components::layout::MessagePanel;
+use crate::components::page::Page;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let specialists = Resource::new(|| (), |_| list_specialists());
 
     view! {
-        <Title text="Our specialists" />
-        <section class="mb-8">
-            <h1 class="text-3xl font-semibold text-slate-900">"Our specialists"</h1>
-            <p class="mt-2 max-w-2xl text-slate-700">
-                "Acupuncture, naturopathy, nutrition and more, under one roof. Find the practitioner who fits your care."
-            </p>
-        </section>
-        <Transition fallback=|| view! { <p class="text-slate-600">"Loading specialists…"</p> }>
-            <ErrorBoundary fallback=|errors| {
-                view! {
-                    <MessagePanel title="The directory could not be loaded".to_string()>
-                        <ul>
-                            {move || {
-                                errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()
-                            }}
-                        </ul>
-                    </MessagePanel>
-                }
-            }>
-                {move || Suspend::new(async move {
-                    specialists.await.map(|list| view! { <SpecialistDirectory specialists=list /> })
-                })}
-            </ErrorBoundary>
-        </Transition>
+        <Page path="/">
+            <section class="mb-8">
+                <h1 class="text-3xl font-semibold text-slate-900">"Our specialists"</h1>
+                <p class="mt-2 max-w-2xl text-slate-700">
+                    "Acupuncture, naturopathy, nutrition and more, under one roof. Find the practitioner who fits your care."
+                </p>
+            </section>
+            <Transition fallback=|| view! { <p class="text-slate-600">"Loading specialists…"</p> }>
+                <ErrorBoundary fallback=|errors| {
+                    view! {
+                        <MessagePanel title="The directory could not be loaded".to_string()>
+                            <ul>
+                                {move || {
+                                    errors
+                                        .get()
+                                        .into_iter()
+                                        .map(|(_, e)| view! { <li>{e.to_string()}</li> })
+                                        .collect_view()
+                                }}
+                            </ul>
+                        </MessagePanel>
+                    }
+                }>
+                    {move || Suspend::new(async move {
+                        specialists.await.map(|list| view! { <SpecialistDirectory specialists=list /> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+        </Page>
     }
 }
 

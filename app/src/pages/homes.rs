@@ -1,11 +1,10 @@
 //! Each role's home: what they see first after signing in.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::home::{admin_summary, family_home, my_care, specialist_today, AgendaItem};
-use crate::components::auth::{use_auth, RoleGate};
-use crate::domain::role::Role;
+use crate::components::auth::use_auth;
+use crate::components::page::Page;
 
 fn greeting() -> impl IntoView {
     let auth = use_auth();
@@ -16,8 +15,7 @@ fn greeting() -> impl IntoView {
 pub fn AdminHome() -> impl IntoView {
     let summary = Resource::new(|| (), |_| admin_summary());
     view! {
-        <Title text="Dashboard" />
-        <RoleGate roles=&[Role::Admin]>
+        <Page path="/admin">
             <h1 class="text-3xl font-semibold" data-testid="home-heading">
                 "Clinic dashboard"
             </h1>
@@ -54,7 +52,7 @@ pub fn AdminHome() -> impl IntoView {
                         })
                 })}
             </Transition>
-        </RoleGate>
+        </Page>
     }
 }
 
@@ -100,8 +98,7 @@ fn Agenda(items: Vec<AgendaItem>, empty: &'static str) -> impl IntoView {
 pub fn SpecialistHome() -> impl IntoView {
     let today = Resource::new(|| (), |_| specialist_today());
     view! {
-        <Title text="Today" />
-        <RoleGate roles=&[Role::Specialist]>
+        <Page path="/specialist">
             <h1 class="text-3xl font-semibold" data-testid="home-heading">
                 "Today"
             </h1>
@@ -120,7 +117,7 @@ pub fn SpecialistHome() -> impl IntoView {
                         })
                 })}
             </Transition>
-        </RoleGate>
+        </Page>
     }
 }
 
@@ -128,8 +125,7 @@ pub fn SpecialistHome() -> impl IntoView {
 pub fn PatientHome() -> impl IntoView {
     let care = Resource::new(|| (), |_| my_care());
     view! {
-        <Title text="My care" />
-        <RoleGate roles=&[Role::Patient]>
+        <Page path="/my-care">
             <h1 class="text-3xl font-semibold" data-testid="home-heading">
                 "My care"
             </h1>
@@ -177,7 +173,7 @@ pub fn PatientHome() -> impl IntoView {
                         })
                 })}
             </Transition>
-        </RoleGate>
+        </Page>
     }
 }
 
@@ -185,8 +181,7 @@ pub fn PatientHome() -> impl IntoView {
 pub fn FamilyHome() -> impl IntoView {
     let helped = Resource::new(|| (), |_| family_home());
     view! {
-        <Title text="The person I help" />
-        <RoleGate roles=&[Role::FamilyMember]>
+        <Page path="/family">
             <h1 class="text-3xl font-semibold" data-testid="home-heading">
                 "The person I help"
             </h1>
@@ -229,6 +224,6 @@ pub fn FamilyHome() -> impl IntoView {
                         })
                 })}
             </Transition>
-        </RoleGate>
+        </Page>
     }
 }

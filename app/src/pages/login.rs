@@ -1,9 +1,9 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
 use crate::components::auth::use_auth;
 use crate::components::form::field_error;
+use crate::components::page::Page;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -23,48 +23,49 @@ pub fn LoginPage() -> impl IntoView {
         _ => None,
     });
     view! {
-        <Title text="Sign in" />
-        <section class="mx-auto max-w-md rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
-            <h1 class="text-2xl font-semibold">"Sign in"</h1>
-            <p class="mt-1 text-sm text-slate-600">"Patients, family members and clinic staff sign in here."</p>
-            <ActionForm action=auth.login attr:class="mt-6 flex flex-col gap-4">
-                <div class="flex flex-col gap-1">
-                    <label for="login-email" class="text-sm font-medium">
-                        "Email"
-                    </label>
-                    <input
-                        id="login-email"
-                        name="email"
-                        type="email"
-                        autocomplete="username"
-                        required
-                        class="rounded border border-slate-300 px-3 py-2"
-                    />
-                </div>
-                <div class="flex flex-col gap-1">
-                    <label for="login-password" class="text-sm font-medium">
-                        "Password"
-                    </label>
-                    <input
-                        id="login-password"
-                        name="password"
-                        type="password"
-                        autocomplete="current-password"
-                        required
-                        class="rounded border border-slate-300 px-3 py-2"
-                    />
-                </div>
-                <p class="min-h-5 text-sm text-red-700" role="alert" data-testid="login-error">
-                    {move || error.get().or_else(|| other_error.get())}
-                </p>
-                <button
-                    type="submit"
-                    class="rounded bg-teal-700 px-4 py-2 font-medium text-white hover:bg-teal-800 disabled:opacity-60"
-                    disabled=move || auth.login.pending().get()
-                >
-                    {move || if auth.login.pending().get() { "Signing in…" } else { "Sign in" }}
-                </button>
-            </ActionForm>
-        </section>
+        <Page path="/login">
+            <section class="mx-auto max-w-md rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
+                <h1 class="text-2xl font-semibold">"Sign in"</h1>
+                <p class="mt-1 text-sm text-slate-600">"Patients, family members and clinic staff sign in here."</p>
+                <ActionForm action=auth.login attr:class="mt-6 flex flex-col gap-4">
+                    <div class="flex flex-col gap-1">
+                        <label for="login-email" class="text-sm font-medium">
+                            "Email"
+                        </label>
+                        <input
+                            id="login-email"
+                            name="email"
+                            type="email"
+                            autocomplete="username"
+                            required
+                            class="rounded border border-slate-300 px-3 py-2"
+                        />
+                    </div>
+                    <div class="flex flex-col gap-1">
+                        <label for="login-password" class="text-sm font-medium">
+                            "Password"
+                        </label>
+                        <input
+                            id="login-password"
+                            name="password"
+                            type="password"
+                            autocomplete="current-password"
+                            required
+                            class="rounded border border-slate-300 px-3 py-2"
+                        />
+                    </div>
+                    <p class="min-h-5 text-sm text-red-700" role="alert" data-testid="login-error">
+                        {move || error.get().or_else(|| other_error.get())}
+                    </p>
+                    <button
+                        type="submit"
+                        class="rounded bg-teal-700 px-4 py-2 font-medium text-white hover:bg-teal-800 disabled:opacity-60"
+                        disabled=move || auth.login.pending().get()
+                    >
+                        {move || if auth.login.pending().get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </ActionForm>
+            </section>
+        </Page>
     }
 }

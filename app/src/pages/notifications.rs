@@ -1,17 +1,14 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::api::scheduling::{my_notifications, MarkNotificationsRead};
-use crate::components::auth::RoleGate;
-use crate::domain::role::Role;
+use crate::components::page::Page;
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     view! {
-        <Title text="Notifications" />
-        <RoleGate roles=&Role::ALL>
+        <Page path="/notifications">
             <NotificationList />
-        </RoleGate>
+        </Page>
     }
 }
 

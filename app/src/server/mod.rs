@@ -5,6 +5,7 @@ pub mod arguments;
 pub mod audit;
 pub mod auth;
 pub mod db;
+pub mod db_errors;
 pub mod password;
 pub mod policy;
 pub mod session_store;

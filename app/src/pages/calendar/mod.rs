@@ -9,13 +9,13 @@ mod month;
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 
+use crate::components::page::Page;
 use crate::domain::appointment_status::AppointmentStatus;
-use leptos_meta::Title;
 use uuid::Uuid;
 
 use crate::api::calendar::{get_staff_calendar, CalendarAppointment, CalendarSpecialist, CalendarView, StaffCalendar};
 use crate::api::scheduling::{BookAppointment, CancelAppointment, RescheduleAppointment, SetAppointmentStatus};
-use crate::components::auth::{use_auth, RoleGate};
+use crate::components::auth::use_auth;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use dialogs::{AppointmentDetails, BookDialog, MoveDialog};
@@ -26,10 +26,9 @@ const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(5 * 60
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     view! {
-        <Title text="Calendar" />
-        <RoleGate roles=&[Role::Specialist, Role::Admin]>
+        <Page path="/calendar">
             <StaffCalendarPage />
-        </RoleGate>
+        </Page>
     }
 }
 

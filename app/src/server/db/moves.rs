@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use super::home::when_label;
 use super::scheduling::{
-    check_booking_window, is_deadlock, is_overlap, load_schedule, lock_appointment, notify_patient, notify_specialist,
-    overbook_reason, rules, settings, unbookable_message, WRITE_ATTEMPTS,
+    check_booking_window, is_overlap, load_schedule, lock_appointment, notify_patient, notify_specialist,
+    overbook_reason, rules, settings, unbookable_message,
 };
 use crate::domain::appointment_status::AppointmentStatus;
 use crate::domain::slots::{explain, free_slots, Unbookable};
@@ -16,6 +16,7 @@ use crate::error::AppError;
 use crate::model::auth::CurrentUser;
 use crate::model::scheduling::SLOT_TAKEN;
 use crate::server::audit::begin_as;
+use crate::server::db_errors::{is_deadlock, retry_on_deadlock};
 use crate::server::policy::appointment_rights;
 
 /// Moves the appointment and returns its new "when" label. Patients move to offered times, up
@@ -29,14 +30,11 @@ pub async fn reschedule(
     overbook: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    for _ in 1..WRITE_ATTEMPTS {
-        if let Some(when) = reschedule_once(pool, user, appointment_id, new_start, overbook.clone(), now).await? {
-            return Ok(when);
-        }
-    }
-    reschedule_once(pool, user, appointment_id, new_start, overbook, now)
-        .await?
-        .ok_or_else(|| AppError::Conflict(SLOT_TAKEN.to_string()))
+    retry_on_deadlock(
+        || reschedule_once(pool, user, appointment_id, new_start, overbook.clone(), now),
+        || AppError::Conflict(SLOT_TAKEN.to_string()),
+    )
+    .await
 }
 
 /// One try at moving: None when it lost a deadlock to a concurrent write and should run again.
@@ -111,10 +109,7 @@ async fn reschedule_once(
     match updated {
         Ok(_) => {}
         Err(e) if is_overlap(&e) => return Err(AppError::Conflict(SLOT_TAKEN.to_string())),
-        Err(e) if is_deadlock(&e) => {
-            tracing::info!("a concurrent write on the same time deadlocked; trying again");
-            return Ok(None);
-        }
+        Err(e) if is_deadlock(&e) => return Ok(None),
         Err(e) => return Err(e.into()),
     }
     let before = when_label(appointment.start_datetime, appointment.end_datetime, &appointment.time_zone);

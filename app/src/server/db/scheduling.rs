@@ -20,6 +20,7 @@ use crate::model::scheduling::{
     SLOT_TAKEN,
 };
 use crate::server::audit::begin_as;
+use crate::server::db_errors::{is_deadlock, retry_on_deadlock};
 use crate::server::policy::appointment_rights;
 
 pub struct ClinicSettings {
@@ -279,14 +280,11 @@ pub async fn book(
     if overbook.is_some() && !as_staff {
         return Err(AppError::NotFound);
     }
-    for _ in 1..WRITE_ATTEMPTS {
-        if let Some(id) = book_once(pool, user, &booking, overbook.as_deref(), as_staff, now).await? {
-            return Ok(id);
-        }
-    }
-    book_once(pool, user, &booking, overbook.as_deref(), as_staff, now)
-        .await?
-        .ok_or_else(|| AppError::Conflict(SLOT_TAKEN.to_string()))
+    retry_on_deadlock(
+        || book_once(pool, user, &booking, overbook.as_deref(), as_staff, now),
+        || AppError::Conflict(SLOT_TAKEN.to_string()),
+    )
+    .await
 }
 
 /// A patient booking online holds at most the clinic's number of upcoming appointments. The
@@ -314,16 +312,6 @@ async fn check_upcoming_limit(
         )));
     }
     Ok(())
-}
-
-/// How often a booking or a move runs when PostgreSQL breaks a deadlock by aborting it.
-pub(super) const WRITE_ATTEMPTS: usize = 3;
-
-/// PostgreSQL aborted the statement to break a deadlock. Concurrent inserts that check the
-/// same exclusion constraint can wait on each other; running the transaction again settles it
-/// (it then sees the winner and gets the friendly "just taken", or books a time still free).
-pub(super) fn is_deadlock(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(e) if e.code().as_deref() == Some("40P01"))
 }
 
 /// One try at booking: None when it lost a deadlock and should run again.
@@ -381,10 +369,7 @@ async fn book_once(
     let appointment_id = match inserted {
         Ok(id) => id,
         Err(e) if is_overlap(&e) => return Err(AppError::Conflict(SLOT_TAKEN.to_string())),
-        Err(e) if is_deadlock(&e) => {
-            tracing::info!("a concurrent write on the same time deadlocked; trying again");
-            return Ok(None);
-        }
+        Err(e) if is_deadlock(&e) => return Ok(None),
         Err(e) => return Err(e.into()),
     };
     // Booking a specialist puts them on the patient's care team; a specialist booking for a

@@ -211,22 +211,31 @@ use crate::model::account::AccountProfile;
 use crate::model::auth::CurrentUser;
 use crate::model::users::{IssuedPassword, PatientOption, UserDetail, UserListItem, UserPage, USERS_PAGE_SIZE};
 use crate::server::audit::begin_as;
+use crate::server::db_errors::{on_constraint, ConstraintMessage};
 use crate::server::password::{hash_password, temporary_password};
 
-/// Turns the constraint violations a person can cause into messages next to the right field.
+/// The constraint violations a person can cause with an account form, as messages next to the
+/// right field.
+const ACCOUNT_CONSTRAINTS: &[ConstraintMessage] = &[
+    ConstraintMessage {
+        constraint: "idx_users_email",
+        field: "email",
+        message: "An account with this email already exists.",
+    },
+    ConstraintMessage {
+        constraint: "family_members_patient_id_fkey",
+        field: "linked_patient_id",
+        message: "That patient does not exist.",
+    },
+    ConstraintMessage {
+        constraint: "patients_date_of_birth_check",
+        field: "date_of_birth",
+        message: "Enter a date of birth after 1900.",
+    },
+];
+
 fn constraint_error(error: sqlx::Error) -> AppError {
-    let constraint = match &error {
-        sqlx::Error::Database(db) => db.constraint().map(str::to_string),
-        _ => None,
-    };
-    match constraint.as_deref() {
-        Some("idx_users_email") => AppError::invalid("email", "An account with this email already exists."),
-        Some("family_members_patient_id_fkey") => {
-            AppError::invalid("linked_patient_id", "That patient does not exist.")
-        }
-        Some("patients_date_of_birth_check") => AppError::invalid("date_of_birth", "Enter a date of birth after 1900."),
-        _ => AppError::from(error),
-    }
+    on_constraint(error, ACCOUNT_CONSTRAINTS)
 }
 
 /// `%` and `_` typed into the search box are searched for, not wildcards.
