@@ -286,7 +286,7 @@ async fn bench_database(pool: &PgPool) {
     let monday = today + Duration::days(21);
     let monday = monday - Duration::days(monday.weekday().num_days_from_monday().into());
     let week =
-        app::server::db::scheduling::week_slots(pool, specialist, "Follow-up", (Some(monday), 1), None, Utc::now())
+        app::server::services::slots::week_slots(pool, specialist, "Follow-up", (Some(monday), 1), None, Utc::now())
             .await
             .unwrap();
     let slot = week.days.iter().flat_map(|d| d.slots.iter()).next().unwrap().start;

@@ -41,7 +41,7 @@ pub async fn get_week_slots(
         if !(1..=MAX_SLOT_WEEKS).contains(&weeks) {
             return Err(AppError::invalid("weeks", format!("Ask for 1 to {MAX_SLOT_WEEKS} weeks.")));
         }
-        crate::server::db::scheduling::week_slots(
+        crate::server::services::slots::week_slots(
             &state.pool,
             specialist_id,
             &appointment_type,
@@ -72,10 +72,10 @@ pub async fn book_appointment(
         if as_staff {
             crate::server::policy::specialist_to_manage(&state.pool, &user, Some(specialist_id)).await?;
         }
-        crate::server::db::scheduling::book(
+        crate::server::services::booking::book(
             &state.pool,
             &user,
-            crate::server::db::scheduling::Booking {
+            crate::server::services::booking::Booking {
                 specialist_id,
                 patient_id,
                 appointment_type,
@@ -101,8 +101,15 @@ pub async fn reschedule_appointment(
 ) -> Result<String, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::db::moves::reschedule(&state.pool, &user, appointment_id, start, overbook_reason, Utc::now())
-            .await
+        crate::server::services::booking::reschedule(
+            &state.pool,
+            &user,
+            appointment_id,
+            start,
+            overbook_reason,
+            Utc::now(),
+        )
+        .await
     })
     .await
 }
@@ -120,7 +127,7 @@ pub async fn my_appointments() -> Result<Vec<PatientAppointment>, AppError> {
 pub async fn cancel_appointment(appointment_id: Uuid, reason: String) -> Result<(), AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::db::scheduling::cancel(&state.pool, &user, appointment_id, reason.trim(), Utc::now()).await
+        crate::server::services::booking::cancel(&state.pool, &user, appointment_id, reason.trim(), Utc::now()).await
     })
     .await
 }
@@ -130,7 +137,7 @@ pub async fn cancel_appointment(appointment_id: Uuid, reason: String) -> Result<
 pub async fn set_appointment_status(appointment_id: Uuid, status: AppointmentStatus) -> Result<(), AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::db::scheduling::set_status(&state.pool, &user, appointment_id, status, Utc::now()).await
+        crate::server::services::booking::set_status(&state.pool, &user, appointment_id, status, Utc::now()).await
     })
     .await
 }

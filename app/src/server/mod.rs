@@ -8,6 +8,7 @@ pub mod db;
 pub mod db_errors;
 pub mod password;
 pub mod policy;
+pub mod services;
 pub mod session_store;
 pub mod state;
 

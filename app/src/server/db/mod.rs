@@ -6,7 +6,6 @@ pub mod care_team;
 pub mod clinic;
 pub mod feeds;
 pub mod home;
-pub mod moves;
 pub mod patients;
 pub mod scheduling;
 pub mod specialists;

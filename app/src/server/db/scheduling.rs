@@ -1,27 +1,19 @@
-//! Booking queries. Availability and appointments for a range are read with one query each
-//! (indexed by specialist and start), never one per day or per slot.
+//! Booking queries (the rules that use them are in `services::booking` and `services::slots`).
+//! Availability and appointments for a range are read with one query each (indexed by
+//! specialist and start), never one per day or per slot.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::care_team::{self, Joined};
 use super::home::when_label;
 use crate::domain::appointment_status::AppointmentStatus;
 use crate::domain::role::Role;
-use crate::domain::slots::{
-    day_plan, explain, free_slots, windows_on, Busy, Exception, PlanEntry, Schedule, SlotRules, Unbookable, WeeklyBlock,
-};
+use crate::domain::slots::{Busy, Exception, Schedule, WeeklyBlock};
 use crate::error::AppError;
 use crate::model::auth::CurrentUser;
-use crate::model::scheduling::{
-    AppointmentType, ClosedView, DaySlots, NotificationItem, Notifications, PatientAppointment, SlotView, WeekSlots,
-    SLOT_TAKEN,
-};
-use crate::server::audit::begin_as;
-use crate::server::db_errors::{is_deadlock, retry_on_deadlock};
-use crate::server::policy::appointment_rights;
+use crate::model::scheduling::{AppointmentType, NotificationItem, Notifications, PatientAppointment};
 
 pub struct ClinicSettings {
     pub buffer: Duration,
@@ -54,16 +46,6 @@ pub async fn settings(conn: &mut PgConnection) -> Result<ClinicSettings, AppErro
     })
 }
 
-/// Refuses a start outside the booking window before any date arithmetic runs on it.
-pub(super) fn check_booking_window(
-    start: DateTime<Utc>,
-    now: DateTime<Utc>,
-    settings: &ClinicSettings,
-) -> Result<(), AppError> {
-    crate::domain::dates::check_booking_window(start, now, settings.booking_horizon_months)
-        .map_err(|message| AppError::invalid("start", message))
-}
-
 pub async fn appointment_types(pool: &PgPool) -> Result<Vec<AppointmentType>, AppError> {
     let types = sqlx::query_as!(
         AppointmentType,
@@ -74,7 +56,7 @@ pub async fn appointment_types(pool: &PgPool) -> Result<Vec<AppointmentType>, Ap
     Ok(types)
 }
 
-pub(super) async fn duration_of(conn: &mut PgConnection, appointment_type: &str) -> Result<Duration, AppError> {
+pub async fn duration_of(conn: &mut PgConnection, appointment_type: &str) -> Result<Duration, AppError> {
     let minutes = sqlx::query_scalar!(
         "select duration_minutes from appointment_types where name = $1 and is_active",
         appointment_type
@@ -87,7 +69,7 @@ pub(super) async fn duration_of(conn: &mut PgConnection, appointment_type: &str)
 
 /// A specialist's schedule around `from..=to` (local dates), and their name. `moving` leaves
 /// one appointment out of the busy times, so it can move to a time that overlaps its own.
-pub(super) async fn load_schedule(
+pub async fn load_schedule(
     conn: &mut PgConnection,
     specialist_id: Uuid,
     from: NaiveDate,
@@ -148,270 +130,12 @@ pub(super) async fn load_schedule(
     Ok((Schedule { zone, weekly, exceptions, busy }, specialist.time_zone, specialist.name))
 }
 
-pub(super) fn rules(settings: &ClinicSettings, duration: Duration, now: DateTime<Utc>) -> SlotRules {
-    SlotRules { duration, step: settings.step, buffer: settings.buffer, now, minimum_notice: settings.minimum_notice }
-}
-
-/// The Monday of the week `date` falls in, or of the current week in `zone`.
-pub fn monday_of(date: Option<NaiveDate>, zone: Tz, now: DateTime<Utc>) -> NaiveDate {
-    let date = date.unwrap_or_else(|| now.with_timezone(&zone).date_naive());
-    date - Duration::days(date.weekday().num_days_from_monday().into())
-}
-
-/// Free times and explained closed times of `weeks` weeks from the week of `week_start`.
-pub async fn week_slots(
-    pool: &PgPool,
-    specialist_id: Uuid,
-    appointment_type: &str,
-    (week_start, weeks): (Option<NaiveDate>, u32),
-    moving: Option<Uuid>,
-    now: DateTime<Utc>,
-) -> Result<WeekSlots, AppError> {
-    let mut conn = pool.acquire().await?;
-    let duration = duration_of(&mut conn, appointment_type).await?;
-    let settings = settings(&mut conn).await?;
-    let zone_name = sqlx::query_scalar!("select time_zone from specialists where specialist_id = $1", specialist_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let week_start = monday_of(week_start, zone_name.parse().map_err(AppError::internal)?, now);
-    let day_count = 7 * i64::from(weeks.max(1));
-    let week_end = week_start + Duration::days(day_count - 1);
-    let (schedule, time_zone, specialist_name) =
-        load_schedule(&mut conn, specialist_id, week_start, week_end, moving).await?;
-    let rules = rules(&settings, duration, now);
-    let (open, close) = display_hours(&schedule, week_start, week_end);
-    let days = (0..day_count)
-        .map(|offset| {
-            let date = week_start + Duration::days(offset);
-            let label = |at: DateTime<Utc>| at.with_timezone(&schedule.zone).format("%H:%M").to_string();
-            let mut slots = Vec::new();
-            let mut closed = Vec::new();
-            for entry in day_plan(&schedule, &rules, date, open, close) {
-                match entry {
-                    PlanEntry::Free(start) => slots.push(SlotView { start, label: label(start) }),
-                    PlanEntry::Closed { start, end, reason } => closed.push(ClosedView {
-                        start,
-                        label: format!("{}–{}", label(start), label(end)),
-                        reason: reason_text(reason).to_string(),
-                    }),
-                }
-            }
-            DaySlots { date, label: date.format("%a %-d %b").to_string(), slots, closed }
-        })
-        .collect();
-    Ok(WeekSlots { specialist_name, time_zone, week_start, days })
-}
-
-/// The wall-clock hours a week's calendar spans: its earliest opening to its latest closing.
-fn display_hours(schedule: &Schedule, from: NaiveDate, to: NaiveDate) -> (NaiveTime, NaiveTime) {
-    let windows: Vec<(NaiveTime, NaiveTime)> =
-        from.iter_days().take_while(|d| *d <= to).flat_map(|d| windows_on(schedule, d)).collect();
-    let open = windows.iter().map(|w| w.0).min();
-    let close = windows.iter().map(|w| w.1).max();
-    match (open, close) {
-        (Some(open), Some(close)) => (open, close),
-        _ => (
-            NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
-            NaiveTime::from_hms_opt(17, 0, 0).unwrap_or(NaiveTime::MIN),
-        ),
-    }
-}
-
-/// The calendar's explanation of a time that cannot be booked.
-pub fn reason_text(reason: Unbookable) -> &'static str {
-    match reason {
-        Unbookable::InThePast => "Past",
-        Unbookable::TooSoon => "Too soon to book online",
-        Unbookable::DayOff => "Day off",
-        Unbookable::OutsideWorkingHours => "Outside working hours",
-        Unbookable::Booked => "Booked",
-    }
-}
-
-pub struct Booking {
-    pub specialist_id: Uuid,
-    pub patient_id: Uuid,
-    pub appointment_type: String,
-    pub start: DateTime<Utc>,
-    /// Staff only: book although the time is not free, for this reason (audited on the row).
-    pub overbook_reason: Option<String>,
-}
-
-/// A trimmed overbooking reason, or a clear message.
-pub(super) fn overbook_reason(reason: Option<String>) -> Result<Option<String>, AppError> {
-    match reason.as_deref().map(str::trim) {
-        None => Ok(None),
-        Some("") => Err(AppError::invalid("overbook_reason", "Give a reason for booking outside the free times.")),
-        Some(text) if text.chars().count() > 500 => {
-            Err(AppError::invalid("overbook_reason", "Keep the reason under 500 characters."))
-        }
-        Some(text) => Ok(Some(text.to_string())),
-    }
-}
-
-pub(super) fn unbookable_message(reason: Unbookable) -> AppError {
-    match reason {
-        Unbookable::Booked => AppError::Conflict(SLOT_TAKEN.to_string()),
-        Unbookable::InThePast => AppError::invalid("start", "That time has passed. Please choose another time."),
-        Unbookable::TooSoon => {
-            AppError::invalid("start", "That time is too soon to book online. Please choose a later time.")
-        }
-        Unbookable::DayOff => AppError::invalid("start", "The specialist is not working that day."),
-        Unbookable::OutsideWorkingHours => {
-            AppError::invalid("start", "That time is outside the specialist's working hours.")
-        }
-    }
-}
-
-/// Books one of the offered times. The check below keeps to the slot grid and the rules; the
-/// database's exclusion constraint settles races: of two bookings of one time, one wins and
-/// the other gets the friendly "just taken" answer. Staff (`as_staff`) skip the online
-/// minimum notice, and their bookings are confirmed at once; with an overbooking reason they
-/// may book any future time, free or not.
-pub async fn book(
-    pool: &PgPool,
-    user: &CurrentUser,
-    booking: Booking,
-    as_staff: bool,
-    now: DateTime<Utc>,
-) -> Result<Uuid, AppError> {
-    let overbook = overbook_reason(booking.overbook_reason.clone())?;
-    if overbook.is_some() && !as_staff {
-        return Err(AppError::NotFound);
-    }
-    retry_on_deadlock(
-        || book_once(pool, user, &booking, overbook.as_deref(), as_staff, now),
-        || AppError::Conflict(SLOT_TAKEN.to_string()),
-    )
-    .await
-}
-
-/// A patient booking online holds at most the clinic's number of upcoming appointments. The
-/// patient's row is locked first, so two bookings at once cannot both pass with one to spare.
-async fn check_upcoming_limit(
-    conn: &mut PgConnection,
-    patient_id: Uuid,
-    settings: &ClinicSettings,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    sqlx::query_scalar!("select patient_id from patients where patient_id = $1 for update", patient_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let upcoming = sqlx::query_scalar!(
-        r#"select count(*) as "count!" from appointments
-           where patient_id = $1 and status in ('Pending', 'Confirmed') and end_datetime > $2"#,
-        patient_id,
-        now
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if upcoming >= settings.max_upcoming_appointments {
-        return Err(AppError::Conflict(format!(
-            "There are already {upcoming} upcoming appointments. Please cancel one, or call the clinic to book more."
-        )));
-    }
-    Ok(())
-}
-
-/// One try at booking: None when it lost a deadlock and should run again.
-async fn book_once(
-    pool: &PgPool,
-    user: &CurrentUser,
-    booking: &Booking,
-    overbook: Option<&str>,
-    as_staff: bool,
-    now: DateTime<Utc>,
-) -> Result<Option<Uuid>, AppError> {
-    let mut tx = begin_as(pool, user.user_id).await?;
-    let settings = settings(&mut tx).await?;
-    check_booking_window(booking.start, now, &settings)?;
-    let duration = duration_of(&mut tx, &booking.appointment_type).await?;
-    if !as_staff {
-        check_upcoming_limit(&mut tx, booking.patient_id, &settings, now).await?;
-    }
-    let (schedule, time_zone, specialist_name) = {
-        let day = booking.start.date_naive();
-        load_schedule(&mut tx, booking.specialist_id, day - Duration::days(1), day + Duration::days(1), None).await?
-    };
-    let mut rules = rules(&settings, duration, now);
-    if as_staff {
-        rules.minimum_notice = Duration::zero();
-    }
-    if overbook.is_some() {
-        if booking.start < now {
-            return Err(unbookable_message(Unbookable::InThePast));
-        }
-    } else {
-        explain(&schedule, &rules, booking.start).map_err(unbookable_message)?;
-        let local_date = booking.start.with_timezone(&schedule.zone).date_naive();
-        if !as_staff && !free_slots(&schedule, &rules, local_date, local_date).contains(&booking.start) {
-            return Err(AppError::invalid("start", "Please choose one of the offered times."));
-        }
-    }
-    let status =
-        if settings.auto_confirm || as_staff { AppointmentStatus::Confirmed } else { AppointmentStatus::Pending };
-    let inserted = sqlx::query_scalar!(
-        r#"insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type,
-                                     created_by, overbook_reason)
-           values ($1, $2, $3, $4, $5, $6, $7, $8) returning appointment_id"#,
-        booking.specialist_id,
-        booking.patient_id,
-        booking.start,
-        booking.start + duration,
-        status.as_str(),
-        booking.appointment_type,
-        user.user_id,
-        overbook,
-    )
-    .fetch_one(&mut *tx)
-    .await;
-    let appointment_id = match inserted {
-        Ok(id) => id,
-        Err(e) if is_overlap(&e) => return Err(AppError::Conflict(SLOT_TAKEN.to_string())),
-        Err(e) if is_deadlock(&e) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    // Booking a specialist puts them on the patient's care team; a specialist booking for a
-    // patient (only one already on their team) adds nothing.
-    let joined = match user.role {
-        Role::Admin => Some(Joined::AdminBooking),
-        Role::Patient | Role::FamilyMember => Some(Joined::PatientBooking),
-        Role::Specialist => None,
-    };
-    if let Some(how) = joined {
-        care_team::join(&mut tx, booking.patient_id, booking.specialist_id, user.user_id, how).await?;
-    }
-    let when = when_label(booking.start, booking.start + duration, &time_zone);
-    let patient_name = patient_name(&mut tx, booking.patient_id).await?;
-    let (patient_title, specialist_title) = match status {
-        AppointmentStatus::Confirmed => ("Appointment booked", "New appointment"),
-        _ => ("Appointment requested", "New booking request"),
-    };
-    notify_patient(
-        &mut tx,
-        booking.patient_id,
-        patient_title,
-        &format!("{} with {specialist_name}, {when}.", booking.appointment_type),
-    )
-    .await?;
-    notify_specialist(
-        &mut tx,
-        booking.specialist_id,
-        specialist_title,
-        &format!("{} with {patient_name}, {when}.", booking.appointment_type),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Some(appointment_id))
-}
-
 /// The database refused an overlap (the no-double-booking rule).
-pub(super) fn is_overlap(error: &sqlx::Error) -> bool {
+pub fn is_overlap(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.constraint() == Some("appointments_no_overlap"))
 }
 
-pub(super) async fn patient_name(conn: &mut PgConnection, patient_id: Uuid) -> Result<String, AppError> {
+pub async fn patient_name(conn: &mut PgConnection, patient_id: Uuid) -> Result<String, AppError> {
     let name = sqlx::query_scalar!(
         r#"select u.first_name || ' ' || u.last_name as "name!" from patients p join users u on u.user_id = p.user_id
            where p.patient_id = $1"#,
@@ -423,7 +147,7 @@ pub(super) async fn patient_name(conn: &mut PgConnection, patient_id: Uuid) -> R
 }
 
 /// To the patient and to family members who follow their appointments.
-pub(super) async fn notify_patient(
+pub async fn notify_patient(
     conn: &mut PgConnection,
     patient_id: Uuid,
     title: &str,
@@ -443,7 +167,7 @@ pub(super) async fn notify_patient(
     Ok(())
 }
 
-pub(super) async fn notify_specialist(
+pub async fn notify_specialist(
     conn: &mut PgConnection,
     specialist_id: Uuid,
     title: &str,
@@ -507,7 +231,7 @@ pub async fn appointments_of_patients_for(
         .collect()
 }
 
-pub(super) struct LockedAppointment {
+pub struct LockedAppointment {
     pub status: String,
     pub start_datetime: DateTime<Utc>,
     pub end_datetime: DateTime<Utc>,
@@ -517,10 +241,7 @@ pub(super) struct LockedAppointment {
     pub time_zone: String,
 }
 
-pub(super) async fn lock_appointment(
-    conn: &mut PgConnection,
-    appointment_id: Uuid,
-) -> Result<LockedAppointment, AppError> {
+pub async fn lock_appointment(conn: &mut PgConnection, appointment_id: Uuid) -> Result<LockedAppointment, AppError> {
     let row = sqlx::query_as!(
         LockedAppointment,
         r#"select a.status, a.start_datetime, a.end_datetime, a.patient_id, a.specialist_id, a.appointment_type, s.time_zone
@@ -532,84 +253,6 @@ pub(super) async fn lock_appointment(
     .await?
     .ok_or(AppError::NotFound)?;
     Ok(row)
-}
-
-fn transition(
-    appointment: &LockedAppointment,
-    to: AppointmentStatus,
-    now: DateTime<Utc>,
-) -> Result<AppointmentStatus, AppError> {
-    let from: AppointmentStatus = appointment.status.parse().map_err(AppError::internal)?;
-    from.transition(to, now, appointment.start_datetime, appointment.end_datetime)
-        .map_err(|e| AppError::Conflict(e.to_string()))
-}
-
-pub async fn cancel(
-    pool: &PgPool,
-    user: &CurrentUser,
-    appointment_id: Uuid,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let rights = appointment_rights(pool, user, appointment_id).await?;
-    if reason.chars().count() > 500 {
-        return Err(AppError::invalid("reason", "Keep the reason under 500 characters."));
-    }
-    let mut tx = begin_as(pool, user.user_id).await?;
-    let appointment = lock_appointment(&mut tx, appointment_id).await?;
-    if !rights.as_staff {
-        let notice = settings(&mut tx).await?.patient_change_notice;
-        if appointment.start_datetime - now < notice {
-            return Err(AppError::Conflict(format!(
-                "Appointments can be canceled online up to {} hours before they start. Please call the clinic.",
-                notice.num_hours()
-            )));
-        }
-    }
-    transition(&appointment, AppointmentStatus::Canceled, now)?;
-    let reason = if reason.is_empty() { None } else { Some(reason) };
-    sqlx::query!(
-        "update appointments set status = 'Canceled', cancellation_reason = $2 where appointment_id = $1",
-        appointment_id,
-        reason
-    )
-    .execute(&mut *tx)
-    .await?;
-    let when = when_label(appointment.start_datetime, appointment.end_datetime, &appointment.time_zone);
-    let message = format!("{} on {when} was canceled.", appointment.appointment_type);
-    notify_patient(&mut tx, appointment.patient_id, "Appointment canceled", &message).await?;
-    notify_specialist(&mut tx, appointment.specialist_id, "Appointment canceled", &message).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn set_status(
-    pool: &PgPool,
-    user: &CurrentUser,
-    appointment_id: Uuid,
-    status: AppointmentStatus,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let rights = appointment_rights(pool, user, appointment_id).await?;
-    if !rights.as_staff {
-        return Err(AppError::NotFound);
-    }
-    if status == AppointmentStatus::Canceled {
-        return cancel(pool, user, appointment_id, "", now).await;
-    }
-    let mut tx = begin_as(pool, user.user_id).await?;
-    let appointment = lock_appointment(&mut tx, appointment_id).await?;
-    let status = transition(&appointment, status, now)?;
-    sqlx::query!("update appointments set status = $2 where appointment_id = $1", appointment_id, status.as_str())
-        .execute(&mut *tx)
-        .await?;
-    if status == AppointmentStatus::Confirmed {
-        let when = when_label(appointment.start_datetime, appointment.end_datetime, &appointment.time_zone);
-        let message = format!("{} on {when} is confirmed.", appointment.appointment_type);
-        notify_patient(&mut tx, appointment.patient_id, "Appointment confirmed", &message).await?;
-    }
-    tx.commit().await?;
-    Ok(())
 }
 
 pub async fn notifications(pool: &PgPool, user_id: Uuid) -> Result<Notifications, AppError> {
@@ -654,4 +297,111 @@ pub async fn mark_notifications_read(pool: &PgPool, user_id: Uuid) -> Result<(),
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Locks the patient's row (so concurrent bookings for them queue) and counts their upcoming
+/// active appointments.
+pub async fn lock_patient_and_count_upcoming(
+    conn: &mut PgConnection,
+    patient_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    sqlx::query_scalar!("select patient_id from patients where patient_id = $1 for update", patient_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let upcoming = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from appointments
+           where patient_id = $1 and status in ('Pending', 'Confirmed') and end_datetime > $2"#,
+        patient_id,
+        now
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(upcoming)
+}
+
+pub struct NewAppointment<'a> {
+    pub specialist_id: Uuid,
+    pub patient_id: Uuid,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub status: AppointmentStatus,
+    pub appointment_type: &'a str,
+    pub created_by: Uuid,
+    pub overbook_reason: Option<&'a str>,
+}
+
+/// Inserts an appointment. The error stays a database error: the caller tells an overlap (the
+/// exclusion constraint) and a deadlock from other failures.
+pub async fn insert_appointment(conn: &mut PgConnection, new: NewAppointment<'_>) -> Result<Uuid, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type,
+                                     created_by, overbook_reason)
+           values ($1, $2, $3, $4, $5, $6, $7, $8) returning appointment_id"#,
+        new.specialist_id,
+        new.patient_id,
+        new.start,
+        new.end,
+        new.status.as_str(),
+        new.appointment_type,
+        new.created_by,
+        new.overbook_reason,
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Moves an appointment (same caveat on errors as [`insert_appointment`]).
+pub async fn move_appointment(
+    conn: &mut PgConnection,
+    appointment_id: Uuid,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    status: AppointmentStatus,
+    overbook_reason: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        r#"update appointments set start_datetime = $2, end_datetime = $3, status = $4, overbook_reason = $5
+           where appointment_id = $1"#,
+        appointment_id,
+        start,
+        end,
+        status.as_str(),
+        overbook_reason,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn mark_canceled(
+    conn: &mut PgConnection,
+    appointment_id: Uuid,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "update appointments set status = 'Canceled', cancellation_reason = $2 where appointment_id = $1",
+        appointment_id,
+        reason
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn update_status(
+    conn: &mut PgConnection,
+    appointment_id: Uuid,
+    status: AppointmentStatus,
+) -> Result<(), AppError> {
+    sqlx::query!("update appointments set status = $2 where appointment_id = $1", appointment_id, status.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn specialist_zone(conn: &mut PgConnection, specialist_id: Uuid) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar!("select time_zone from specialists where specialist_id = $1", specialist_id)
+        .fetch_optional(conn)
+        .await?)
 }

@@ -1,0 +1,5 @@
+//! The rules of each area: who may do what to which record (with `policy`), the transactions,
+//! the messages people read, retries. They call `db` for queries and return model DTOs.
+
+pub mod booking;
+pub mod slots;
