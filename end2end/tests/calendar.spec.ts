@@ -61,6 +61,16 @@ test("a specialist books for a patient, then drags the appointment to another fr
   await moved.focus();
   await page.keyboard.press("Enter");
   await expect(page.getByRole("dialog")).toBeFocused();
+  // Escape closes it and focus goes back to the card; Tab never leaves an open dialog.
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(moved).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("dialog")).toBeFocused();
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press("Shift+Tab");
+    expect(await page.getByRole("dialog").evaluate((d) => d.contains(document.activeElement))).toBe(true);
+  }
   await page.getByRole("dialog").getByRole("button", { name: "Move…" }).press("Enter");
   const back = page.getByRole("dialog").getByRole("button", { name: `${day} at ${time}`, exact: true });
   await back.press("Enter");

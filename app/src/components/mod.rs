@@ -3,4 +3,5 @@
 pub mod auth;
 pub mod form;
 pub mod layout;
+pub mod modal;
 pub mod page;

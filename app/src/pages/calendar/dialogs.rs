@@ -13,49 +13,9 @@ use crate::api::scheduling::{
 };
 use crate::api::users::patient_options;
 use crate::components::form::ConfirmButton;
+use crate::components::modal::Modal;
 use crate::domain::appointment_status::AppointmentStatus;
 use crate::error::AppError;
-
-/// A modal panel; "Close" (or Escape) leaves without changing anything. Focus moves into it
-/// when it opens, so keyboard and screen-reader users land where the dialog is.
-#[component]
-fn Modal(title: String, #[prop(into)] on_close: Callback<()>, children: Children) -> impl IntoView {
-    let panel = NodeRef::<leptos::html::Section>::new();
-    Effect::new(move |_| {
-        if let Some(panel) = panel.get() {
-            let _ = panel.focus();
-        }
-    });
-    view! {
-        <div
-            class="fixed inset-0 z-40 flex items-center justify-center bg-slate-900/40 p-4"
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    on_close.run(())
-                }
-            }
-        >
-            <section
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby="dialog-title"
-                tabindex="-1"
-                node_ref=panel
-                class="max-h-[90vh] w-full max-w-2xl overflow-y-auto rounded-lg bg-white p-6 shadow-lg focus:outline-none"
-            >
-                <div class="flex items-start justify-between gap-4">
-                    <h2 id="dialog-title" class="text-xl font-semibold">
-                        {title}
-                    </h2>
-                    <button class="rounded border border-slate-300 px-3 py-1" on:click=move |_| on_close.run(())>
-                        "Close"
-                    </button>
-                </div>
-                {children()}
-            </section>
-        </div>
-    }
-}
 
 #[component]
 pub fn AppointmentDetails(appointment: CalendarAppointment) -> impl IntoView {
