@@ -3,6 +3,58 @@
 //! server (`server::startup::Application`) over a socket.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+/// Calls `$then!` with every server function as `test_name => "area/verb",`: the authorization
+/// matrix and the hostile-input tests each make one test per endpoint from this one list (and
+/// each checks it against the server functions the server registers).
+macro_rules! with_every_endpoint {
+    ($then:ident) => {
+        $then! {
+            specialists_list => "specialists/list",
+            auth_me => "auth/me",
+            auth_login => "auth/login",
+            auth_logout => "auth/logout",
+            account_profile => "account/profile",
+            account_change_password => "account/change-password",
+            account_sign_out_everywhere => "account/sign-out-everywhere",
+            home_admin_summary => "home/admin-summary",
+            home_specialist_today => "home/specialist-today",
+            home_my_care => "home/my-care",
+            home_family => "home/family",
+            patients_get => "patients/get",
+            users_list => "users/list",
+            users_get => "users/get",
+            users_create => "users/create",
+            users_update => "users/update",
+            users_set_active => "users/set-active",
+            users_reset_password => "users/reset-password",
+            users_patient_options => "users/patient-options",
+            scheduling_appointment_types => "scheduling/appointment-types",
+            scheduling_slots => "scheduling/slots",
+            appointments_book => "appointments/book",
+            appointments_mine => "appointments/mine",
+            appointments_cancel => "appointments/cancel",
+            appointments_set_status => "appointments/set-status",
+            appointments_reschedule => "appointments/reschedule",
+            calendar_view => "calendar/view",
+            clinic_setup => "clinic/setup",
+            clinic_save_rules => "clinic/save-rules",
+            clinic_save_type => "clinic/save-type",
+            feeds_status => "feeds/status",
+            feeds_create => "feeds/create",
+            feeds_revoke => "feeds/revoke",
+            notifications_list => "notifications/list",
+            notifications_mark_read => "notifications/mark-read",
+            availability_get => "availability/get",
+            availability_save_week => "availability/save-week",
+            availability_add_exception => "availability/add-exception",
+            availability_remove_exception => "availability/remove-exception",
+            care_team_list => "care-team/list",
+            care_team_assign => "care-team/assign",
+            care_team_remove => "care-team/remove",
+        }
+    };
+}
+
 mod common;
 
 mod access_rules;
