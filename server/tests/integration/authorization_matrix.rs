@@ -288,7 +288,7 @@ macro_rules! matrix {
             }
         )*
 
-        pub const COVERED: &[&str] = &[$($endpoint),*];
+        const COVERED: &[&str] = &[$($endpoint),*];
     };
 }
 

@@ -6,7 +6,7 @@ use app::server::state::AuthSettings;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::authorization_matrix::{allowed, arguments, email, send, Arguments, Caller, COVERED};
+use crate::authorization_matrix::{allowed, arguments, email, send, Arguments, Caller};
 use crate::common::clinic::{Clinic, PASSWORD};
 use crate::common::http::{app_with, Client, Response};
 
@@ -162,15 +162,6 @@ macro_rules! hostile {
                 hostile_calls(pool, $endpoint).await;
             }
         )*
-
-        #[test]
-        fn every_endpoint_gets_hostile_input() {
-            let mut tested = vec![$($endpoint),*];
-            tested.sort();
-            let mut covered = COVERED.to_vec();
-            covered.sort();
-            assert_eq!(tested, covered);
-        }
     };
 }
 
