@@ -16,9 +16,9 @@ pub mod pages;
 pub mod server;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{Outlet, ParentRoute, Route, Router, Routes},
     path, SsrMode,
 };
 
@@ -35,19 +35,27 @@ use crate::pages::login::LoginPage;
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::{home::HomePage, not_found::NotFoundPage};
 
-/// Provides the signed-in person to everything below; it must sit inside the router, because
-/// who is signed in is checked again at every navigation (a deactivated account is noticed at
-/// the next click, not at the next reload).
+/// The frame around every page: who is signed in, the header and the main area.
+///
+/// Who is signed in is awaited in this one place (the `Transition`): sibling suspenses on it
+/// resolved in a different order on the server and in the browser and broke hydration. The frame
+/// is the view of the parent route, not a wrapper around `<Routes>`: the server lists the routes
+/// by rendering the app once, synchronously, so routes inside a suspense are never seen (every
+/// page then came from the fallback handler, with status 404 and no per-route SSR mode).
 #[component]
-fn AuthProvider(children: ChildrenFn) -> impl IntoView {
+fn Frame(children: ChildrenFn) -> impl IntoView {
     let auth = Auth::provide();
     let children = StoredValue::new(children);
-    // The one place that waits for who is signed in (see `Auth`).
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let _ = auth.initial.await;
-                children.read_value()()
+                view! {
+                    <Header />
+                    <main id="main" class="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
+                        {children.read_value()()}
+                    </main>
+                }
             })}
         </Transition>
     }
@@ -64,6 +72,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
+                // Hashed names (cargo-leptos `hash-files`): browsers keep them for a year.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -91,38 +101,49 @@ pub fn App() -> impl IntoView {
     let hydrated = hydrated_signal();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/syei.css" />
         <Title formatter=|page: String| {
             if page.is_empty() { "SyEI".to_string() } else { format!("{page} · SyEI") }
         } />
         <Router>
             // `data-hydrated` lets tests (and people debugging) see when the WASM has taken over.
             <div class="flex min-h-screen flex-col" data-hydrated=move || hydrated.get().to_string()>
-                <AuthProvider>
-                    <Header />
-                    <main id="main" class="mx-auto w-full max-w-5xl flex-1 px-4 py-8">
-                        <Routes fallback=NotFoundPage>
-                            <Route path=path!("") view=HomePage />
-                            <Route path=path!("/login") view=LoginPage />
-                            // Signed-in pages render whole before anything is sent, so a refusal
-                            // can still set its status (403) and nothing streams ahead of the check.
-                            <Route ssr=SsrMode::Async path=path!("/account") view=AccountPage />
-                            <Route ssr=SsrMode::Async path=path!("/account/password") view=ForcedPasswordPage />
-                            <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHome />
-                            <Route ssr=SsrMode::Async path=path!("/admin/users") view=AdminUsersPage />
-                            <Route ssr=SsrMode::Async path=path!("/admin/settings") view=ClinicSettingsPage />
-                            <Route ssr=SsrMode::Async path=path!("/admin/users/new") view=NewUserPage />
-                            <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view=EditUserPage />
-                            <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHome />
-                            <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHome />
-                            <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHome />
-                            <Route ssr=SsrMode::Async path=path!("/book") view=BookingPage />
-                            <Route ssr=SsrMode::Async path=path!("/calendar") view=CalendarPage />
-                            <Route ssr=SsrMode::Async path=path!("/availability") view=AvailabilityPage />
-                            <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsPage />
-                        </Routes>
-                    </main>
-                </AuthProvider>
+                <Routes fallback=|| {
+                    view! {
+                        <Frame>
+                            <NotFoundPage />
+                        </Frame>
+                    }
+                }>
+                    <ParentRoute
+                        path=path!("")
+                        view=|| {
+                            view! {
+                                <Frame>
+                                    <Outlet />
+                                </Frame>
+                            }
+                        }
+                    >
+                        <Route path=path!("") view=HomePage />
+                        <Route path=path!("/login") view=LoginPage />
+                        // Signed-in pages render whole before anything is sent, so a refusal
+                        // can still set its status (403) and nothing streams ahead of the check.
+                        <Route ssr=SsrMode::Async path=path!("/account") view=AccountPage />
+                        <Route ssr=SsrMode::Async path=path!("/account/password") view=ForcedPasswordPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHome />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users") view=AdminUsersPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/settings") view=ClinicSettingsPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users/new") view=NewUserPage />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view=EditUserPage />
+                        <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHome />
+                        <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHome />
+                        <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHome />
+                        <Route ssr=SsrMode::Async path=path!("/book") view=BookingPage />
+                        <Route ssr=SsrMode::Async path=path!("/calendar") view=CalendarPage />
+                        <Route ssr=SsrMode::Async path=path!("/availability") view=AvailabilityPage />
+                        <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsPage />
+                    </ParentRoute>
+                </Routes>
                 <footer class="border-t border-slate-200 py-4 text-center text-sm text-slate-600">
                     "SyEI · holistic medical centre"
                 </footer>

@@ -170,6 +170,7 @@ fn print_routes() {
 async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {
     let configuration = get_configuration(None).context("reading the Leptos configuration")?;
     let mut leptos_options = configuration.leptos_options;
+    use_hashed_assets_if_built(&mut leptos_options);
     if let Some(addr) = args.addr {
         leptos_options.site_addr = addr;
     }
@@ -177,6 +178,18 @@ async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {
     let application = Application::build(leptos_options, pool, args.auth_settings(), http)?;
     tracing::info!("SyEI listening on http://{}", application.local_addr());
     application.run_until_stopped(shutdown_signal()).await
+}
+
+/// cargo-leptos writes `hash.txt` (the content hashes in the asset names) next to the binary
+/// it builds; the binary started on its own (`make run`) finds it there and names the hashed
+/// files in its pages. `LEPTOS_HASH_FILES` set by hand wins.
+fn use_hashed_assets_if_built(options: &mut leptos::prelude::LeptosOptions) {
+    if std::env::var_os("LEPTOS_HASH_FILES").is_some() {
+        return;
+    }
+    let beside_binary =
+        std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)));
+    options.hash_files = beside_binary.is_some_and(|path| path.is_file());
 }
 
 async fn shutdown_signal() {

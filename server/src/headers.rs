@@ -10,10 +10,13 @@ use axum::middleware::Next;
 use axum::response::Response;
 use leptos::nonce::Nonce;
 
-/// Whether we are served over https (then browsers are told to stay on it).
 #[derive(Debug, Clone, Copy)]
 pub struct HeaderSettings {
+    /// Whether we are served over https (then browsers are told to stay on it).
     pub https: bool,
+    /// Whether the assets under /pkg/ carry a content hash in their names (a new build makes
+    /// new names, so browsers may keep each one for good).
+    pub hashed_assets: bool,
 }
 
 /// The policy for a page whose inline scripts carry `nonce`. Styles may be inline (the
@@ -26,10 +29,17 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
-/// Hashed assets under /pkg/ may be cached; everything else (pages, server-function answers,
-/// feeds) can carry health data or a temporary password, so it is never stored.
-fn is_cacheable_asset(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/favicon.svg"
+/// How long browsers may keep a response. Only static assets are cached; everything else
+/// (pages, server-function answers, feeds) can carry health data or a temporary password.
+fn cache_policy(path: &str, hashed_assets: bool) -> &'static str {
+    if path.starts_with("/pkg/") && hashed_assets {
+        "public, max-age=31536000, immutable"
+    } else if path.starts_with("/pkg/") || path == "/favicon.svg" {
+        // Unhashed names (a development build) change content under the same name.
+        "public, max-age=300"
+    } else {
+        "no-store"
+    }
 }
 
 pub async fn security_headers(
@@ -38,9 +48,12 @@ pub async fn security_headers(
     next: Next,
 ) -> Response {
     let nonce = Nonce::new();
-    let cacheable = is_cacheable_asset(request.uri().path());
+    let cache = cache_policy(request.uri().path(), settings.hashed_assets);
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
+    // A missing asset's 404 page is not cached.
+    let status = response.status();
+    let cache = if status.is_success() || status == axum::http::StatusCode::NOT_MODIFIED { cache } else { "no-store" };
     let headers = response.headers_mut();
     if let Ok(policy) = HeaderValue::from_str(&content_security_policy(&nonce.to_string())) {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
@@ -48,9 +61,7 @@ pub async fn security_headers(
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    if !cacheable {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     if settings.https {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }

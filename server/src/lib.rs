@@ -69,7 +69,10 @@ pub fn router(state: AppState, http: Arc<HttpSettings>) -> Router {
         ))
         .layer(from_fn_with_state(Arc::new(http.trusted_proxies.clone()), client_addr::attach_client_addr))
         .layer(from_fn_with_state(
-            Arc::new(headers::HeaderSettings { https: state.auth.secure_cookies }),
+            Arc::new(headers::HeaderSettings {
+                https: state.auth.secure_cookies,
+                hashed_assets: state.leptos_options.hash_files,
+            }),
             headers::security_headers,
         ))
         .layer(TraceLayer::new_for_http())

@@ -137,6 +137,11 @@ fn gated_view(gate: Gate, children: StoredValue<ChildrenFn>) -> AnyView {
 
 #[component]
 pub fn PleaseSignIn() -> impl IntoView {
+    // Not a page error: the answer depends on a sign-in the request did not carry.
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::UNAUTHORIZED);
+    }
     view! {
         <section
             class="mx-auto max-w-xl rounded-lg border border-slate-200 bg-white p-8 text-center shadow-sm"

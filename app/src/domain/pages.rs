@@ -90,8 +90,9 @@ mod tests {
         // The router (lib.rs) and the table must name the same paths.
         let router = include_str!("../lib.rs");
         let mut routed: Vec<String> = router
-            .split("path!(\"")
+            .split("<Route ")
             .skip(1)
+            .filter_map(|route| route.split_once("path!(\"").map(|(_, rest)| rest))
             .filter_map(|rest| rest.split_once('"').map(|(path, _)| path))
             .map(|path| if path.is_empty() { "/".to_string() } else { path.to_string() })
             .collect();

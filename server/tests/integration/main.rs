@@ -36,6 +36,7 @@ macro_rules! with_every_endpoint {
             appointments_set_status => "appointments/set-status",
             appointments_reschedule => "appointments/reschedule",
             calendar_view => "calendar/view",
+            calendar_place_time => "calendar/place-time",
             clinic_setup => "clinic/setup",
             clinic_save_rules => "clinic/save-rules",
             clinic_save_type => "clinic/save-type",
@@ -65,6 +66,7 @@ mod care_team;
 mod create_admin_command;
 mod hostile_input;
 mod http_health;
+mod page_statuses_and_assets;
 mod rescheduling_and_feeds;
 mod routes_command;
 mod schema_constraints;

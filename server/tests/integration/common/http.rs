@@ -36,9 +36,25 @@ pub fn app_behind_proxy(pool: PgPool, proxies: &str) -> TestApp {
     spawn(pool, AuthSettings::default(), proxies.parse().unwrap())
 }
 
+/// A server whose built site (hashed asset names) is in `site_root`.
+pub fn app_with_site(pool: PgPool, site_root: &std::path::Path) -> TestApp {
+    let mut options = LeptosOptions::builder().output_name("syei").build();
+    options.site_root = site_root.to_string_lossy().into();
+    options.hash_files = true;
+    spawn_with(options, pool, AuthSettings::default(), TrustedProxies::none())
+}
+
 /// Starts the production entry point on a free port, served until the test ends.
 fn spawn(pool: PgPool, settings: AuthSettings, trusted_proxies: TrustedProxies) -> TestApp {
-    let mut options = LeptosOptions::builder().output_name("syei").build();
+    spawn_with(LeptosOptions::builder().output_name("syei").build(), pool, settings, trusted_proxies)
+}
+
+fn spawn_with(
+    mut options: LeptosOptions,
+    pool: PgPool,
+    settings: AuthSettings,
+    trusted_proxies: TrustedProxies,
+) -> TestApp {
     options.site_addr = "127.0.0.1:0".parse().unwrap();
     let http = HttpSettings { public_origin: PUBLIC_ORIGIN.to_string(), trusted_proxies };
     let application = Application::build(options, pool, settings, http).expect("bind a free port");

@@ -1,0 +1,102 @@
+//! Every page answers with the status its content means (200 to those who may see it, 403 to
+//! a role that may not use it, 401 when signed out, 404 only for unknown addresses), and the
+//! built assets are sent precompressed and cached for good.
+
+use app::domain::pages::PAGES;
+use app::domain::role::Role;
+use sqlx::PgPool;
+
+use crate::common::clinic::{Clinic, PASSWORD};
+use crate::common::http::{app, app_with_site, Client};
+
+/// The address of a page pattern, with its parameters filled in.
+fn address(pattern: &str, clinic: &Clinic) -> String {
+    pattern.replace(":id", &clinic.patient.user_id.to_string())
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_page_answers_with_the_status_of_what_it_shows(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    let server = app(pool);
+    let people = [
+        (None, None),
+        (Some(Role::Admin), Some(clinic.admin.email)),
+        (Some(Role::Specialist), Some(clinic.specialist.email)),
+        (Some(Role::Patient), Some(clinic.patient.email)),
+        (Some(Role::FamilyMember), Some(clinic.family.email)),
+    ];
+    let mut wrong = Vec::new();
+    for (role, email) in people {
+        let mut client = Client::new(server.clone());
+        if let Some(email) = email {
+            assert_eq!(client.login(email, PASSWORD).await.status, 200);
+        }
+        for page in PAGES {
+            let expected = match (page.admits(role), role) {
+                // Open to every account, and it checks the sign-in itself.
+                _ if page.path == "/account/password" && role.is_none() => 401,
+                (true, _) => 200,
+                (false, Some(_)) => 403,
+                (false, None) => 401,
+            };
+            let answer = client.get(&address(page.path, &clinic)).await;
+            if answer.status != expected {
+                wrong.push(format!("{} as {role:?}: {} (expected {expected})", page.path, answer.status));
+            }
+            assert!(answer.header("content-type").is_some_and(|t| t.starts_with("text/html")), "{}", page.path);
+        }
+        for unknown in ["/no-such-page", "/admin/users/1/2/3", "/book/extra"] {
+            assert_eq!(client.get(unknown).await.status, 404, "{unknown} as {role:?}");
+        }
+    }
+    assert!(wrong.is_empty(), "wrong statuses:\n{}", wrong.join("\n"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_signed_in_page_is_rendered_with_its_content_not_a_fallback(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    let mut client = Client::new(app(pool));
+    client.login(clinic.patient.email, PASSWORD).await;
+    let page = client.get("/book").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Book an appointment"), "{}", page.body);
+    assert!(!page.body.contains("Page not found"), "{}", page.body);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn hashed_assets_are_sent_precompressed_and_kept_for_a_year(pool: PgPool) {
+    let site = std::env::temp_dir().join(format!("syei-site-{}", uuid::Uuid::new_v4()));
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("syei.0123abcd.wasm"), b"raw wasm").unwrap();
+    std::fs::write(pkg.join("syei.0123abcd.wasm.br"), b"brotli wasm").unwrap();
+    std::fs::write(pkg.join("syei.0123abcd.wasm.gz"), b"gzip wasm").unwrap();
+    let server = app_with_site(pool, &site);
+    let mut client = Client::new(server);
+
+    let fetch = |encoding: &'static str| {
+        axum::http::Request::get("/pkg/syei.0123abcd.wasm")
+            .header("accept-encoding", encoding)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let brotli = client.send(fetch("gzip, deflate, br")).await;
+    assert_eq!(brotli.status, 200);
+    assert_eq!(brotli.header("content-encoding"), Some("br"));
+    assert_eq!(brotli.body, "brotli wasm", "the file made at build time, not compressed per request");
+    assert_eq!(brotli.header("cache-control"), Some("public, max-age=31536000, immutable"));
+
+    let gzip = client.send(fetch("gzip")).await;
+    assert_eq!(gzip.header("content-encoding"), Some("gzip"));
+    assert_eq!(gzip.body, "gzip wasm");
+
+    let plain = client.send(fetch("identity")).await;
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(plain.body, "raw wasm");
+
+    let missing = client.get("/pkg/syei.ffffffff.wasm").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("cache-control"), Some("no-store"), "a missing asset is not cached");
+    assert_eq!(client.get("/login").await.header("cache-control"), Some("no-store"), "pages never are");
+    std::fs::remove_dir_all(site).unwrap();
+}
