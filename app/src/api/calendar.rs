@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 pub use crate::model::calendar::*;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -21,6 +21,20 @@ pub async fn get_staff_calendar(
         }
         crate::server::db::staff_calendar::calendar(&state.pool, &user, view, anchor, specialist_id, chrono::Utc::now())
             .await
+    })
+    .await
+}
+
+/// The instant `date` at `time` is in `time_zone` (a time picked on the calendar, or where an
+/// appointment was dropped): the zone rules live on the server only.
+#[server(endpoint = "calendar/place-time")]
+pub async fn place_time(time_zone: String, date: NaiveDate, time: NaiveTime) -> Result<PlacedTime, AppError> {
+    crate::server::respond(async move {
+        let _ = crate::server::caller().await?;
+        if !crate::domain::dates::is_plannable(date) {
+            return Err(AppError::invalid("date", crate::domain::dates::out_of_range_message()));
+        }
+        crate::server::services::zones::place_time(&time_zone, date.and_time(time))
     })
     .await
 }

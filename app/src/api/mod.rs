@@ -80,6 +80,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles::<scheduling::RescheduleAppointment>(ALL_ROLES),
     roles::<scheduling::SetAppointmentStatus>(&[Role::Admin, Role::Specialist]),
     roles::<calendar::GetStaffCalendar>(STAFF),
+    roles::<calendar::PlaceTime>(STAFF),
     public::<scheduling::MyNotifications>(),
     roles::<availability::GetAvailability>(STAFF),
     roles::<availability::SaveWeek>(STAFF),

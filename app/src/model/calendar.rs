@@ -122,3 +122,11 @@ impl StaffCalendar {
         (0..self.day_count).map(|offset| self.first_day + Duration::days(offset)).collect()
     }
 }
+
+/// A wall-clock time the server placed in a zone (the browser has no time-zone database): the
+/// instant, and how to say it ("Tue 1 Dec, 10:00").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlacedTime {
+    pub start: DateTime<Utc>,
+    pub label: String,
+}

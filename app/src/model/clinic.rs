@@ -40,6 +40,8 @@ impl ClinicRules {
     /// Every problem, by field, or the rules as they are.
     pub fn validate(&self) -> Result<(), AppError> {
         let mut errors = Vec::new();
+        // Zone names are checked on the server, which has the zone database (the browser has not).
+        #[cfg(feature = "ssr")]
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             errors.push(("time_zone", "Choose a time zone such as Europe/Madrid."));
         }

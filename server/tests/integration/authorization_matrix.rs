@@ -73,6 +73,8 @@ pub fn allowed(endpoint: &str) -> &'static [Caller] {
         "appointments/set-status" => &[Specialist, Admin],
         // A specialist sees their own calendar (the other specialist too: theirs).
         "calendar/view" => &[Specialist, OtherSpecialist, Admin],
+        // Placing a picked time in a zone reveals nothing; it serves the staff calendar only.
+        "calendar/place-time" => &[Specialist, OtherSpecialist, Admin],
         // Everyone with appointments of their own has a feed link.
         "feeds/status" | "feeds/create" | "feeds/revoke" => &[Specialist, OtherSpecialist, Patient, OtherPatient],
         // The specialist's own hours, or an admin; never another specialist's.
@@ -186,6 +188,7 @@ pub fn arguments(clinic: &Clinic, endpoint: &str) -> Arguments {
             form(&[("appointment_id", &id), ("status", "Confirmed")])
         }
         "calendar/view" => form(&[("view", "week"), ("anchor", "2030-01-07")]),
+        "calendar/place-time" => form(&[("time_zone", "Europe/Madrid"), ("date", "2030-01-07"), ("time", "10:00")]),
         "clinic/save-rules" => {
             let rules = json!({ "time_zone": "Europe/Madrid", "buffer_minutes": 10, "minimum_notice_minutes": 60,
                 "patient_change_notice_hours": 12, "auto_confirm": true, "slot_step_minutes": 30, "booking_horizon_months": 12, "max_upcoming_appointments": 10 });

@@ -1,13 +1,12 @@
 //! The calendar's dialogs: an appointment's details and actions, moving it (the keyboard
 //! alternative to dragging, and the confirmation after a drop), and booking for a patient.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{NaiveDate, NaiveTime};
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{CalendarState, MoveRequest};
-use crate::api::calendar::CalendarAppointment;
+use crate::api::calendar::{place_time, CalendarAppointment, PlacedTime};
 use crate::api::scheduling::{
     appointment_types, get_week_slots, BookAppointment, CancelAppointment, RescheduleAppointment, SetAppointmentStatus,
 };
@@ -141,7 +140,7 @@ fn FreeTimes(
     specialist_id: Signal<Option<Uuid>>,
     appointment_type: Signal<String>,
     moving: Option<Uuid>,
-    chosen: RwSignal<Option<DateTime<Utc>>>,
+    chosen: RwSignal<Option<PlacedTime>>,
     /// A date in the week to open on (the current week when None).
     #[prop(optional)]
     start_week: Option<NaiveDate>,
@@ -204,14 +203,20 @@ fn FreeTimes(
                                                     .into_iter()
                                                     .map(|slot| {
                                                         let start = slot.start;
+                                                        let placed = PlacedTime {
+                                                            start,
+                                                            label: format!("{}, {}", day.label, slot.label),
+                                                        };
                                                         view! {
                                                             <button
                                                                 class="rounded border border-teal-700 px-2 py-1 text-xs aria-pressed:bg-teal-700 aria-pressed:text-white"
                                                                 aria-pressed=move || {
-                                                                    (chosen.get() == Some(start)).to_string()
+                                                                    chosen
+                                                                        .with(|c| c.as_ref().is_some_and(|c| c.start == start))
+                                                                        .to_string()
                                                                 }
                                                                 aria-label=format!("{} at {}", day.label, slot.label)
-                                                                on:click=move |_| chosen.set(Some(start))
+                                                                on:click=move |_| chosen.set(Some(placed.clone()))
                                                             >
                                                                 {slot.label.clone()}
                                                             </button>
@@ -237,18 +242,28 @@ fn FreeTimes(
 fn Overbook(
     enabled: RwSignal<bool>,
     reason: RwSignal<String>,
-    zone: Signal<Tz>,
-    chosen: RwSignal<Option<DateTime<Utc>>>,
+    zone: String,
+    chosen: RwSignal<Option<PlacedTime>>,
 ) -> impl IntoView {
     let date = RwSignal::new(String::new());
     let time = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let zone = StoredValue::new(zone);
+    // The server places the typed time in the calendar's zone (the browser has no zone rules).
     let set_from_inputs = move || {
-        let parsed = NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d")
+        let typed = NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d")
             .ok()
-            .zip(NaiveTime::parse_from_str(&time.get_untracked(), "%H:%M").ok())
-            .and_then(|(d, t)| zone.get_untracked().from_local_datetime(&d.and_time(t)).earliest());
-        if let Some(at) = parsed {
-            chosen.set(Some(at.with_timezone(&Utc)));
+            .zip(NaiveTime::parse_from_str(&time.get_untracked(), "%H:%M").ok());
+        if let Some((date, time)) = typed {
+            leptos::task::spawn_local(async move {
+                match place_time(zone.get_value(), date, time).await {
+                    Ok(placed) => {
+                        problem.set(None);
+                        chosen.set(Some(placed));
+                    }
+                    Err(error) => problem.set(Some(error.to_string())),
+                }
+            });
         }
     };
     view! {
@@ -289,6 +304,9 @@ fn Overbook(
                         />
                     </label>
                 </div>
+                <p class="mt-2 text-sm text-red-700" role="alert">
+                    {move || problem.get()}
+                </p>
                 <label class="mt-3 flex flex-col gap-1 text-sm font-medium">
                     "Reason (required, kept in the audit trail)"
                     <textarea
@@ -304,21 +322,16 @@ fn Overbook(
     }
 }
 
-fn local_label(at: DateTime<Utc>, zone: Tz) -> String {
-    at.with_timezone(&zone).format("%a %-d %b, %H:%M").to_string()
-}
-
 #[component]
 pub fn MoveDialog(request: MoveRequest) -> impl IntoView {
     let state = expect_context::<CalendarState>();
     let since = state.reschedule.version().get_untracked();
     let appointment = request.appointment.clone();
     let zone_name = state.time_zone.get_untracked();
-    let zone: Tz = zone_name.parse().unwrap_or(chrono_tz::UTC);
+    let from_drop = request.start.is_some();
     let chosen = RwSignal::new(request.start);
     let overbook = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
-    let from_drop = request.start.is_some();
     let id = appointment.appointment_id;
     // Only this dialog's attempts: an older result belongs to an earlier move.
     let error = move || {
@@ -355,11 +368,11 @@ pub fn MoveDialog(request: MoveRequest) -> impl IntoView {
                 })}
             <p class="mt-4 font-medium" data-testid="move-summary">
                 {move || match chosen.get() {
-                    Some(at) => format!("New time: {} ({zone_name})", local_label(at, zone)),
+                    Some(at) => format!("New time: {} ({zone_name})", at.label),
                     None => "Choose a new time.".to_string(),
                 }}
             </p>
-            <Overbook enabled=overbook reason zone=Signal::derive(move || zone) chosen />
+            <Overbook enabled=overbook reason zone=state.time_zone.get_untracked() chosen />
             {move || {
                 error()
                     .map(|e| {
@@ -375,7 +388,7 @@ pub fn MoveDialog(request: MoveRequest) -> impl IntoView {
                     class="rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60"
                     disabled=move || chosen.get().is_none() || state.reschedule.pending().get()
                     on:click=move |_| {
-                        if let Some(start) = chosen.get_untracked() {
+                        if let Some(start) = chosen.get_untracked().map(|placed| placed.start) {
                             let overbook_reason = overbook.get_untracked().then(|| reason.get_untracked());
                             state
                                 .reschedule
@@ -408,10 +421,9 @@ pub fn BookDialog() -> impl IntoView {
     let patient = RwSignal::new(None::<Uuid>);
     let specialist = RwSignal::new(specialists.first().map(|s| s.specialist_id));
     let kind = RwSignal::new(String::new());
-    let chosen = RwSignal::new(None::<DateTime<Utc>>);
+    let chosen = RwSignal::new(None::<PlacedTime>);
     let overbook = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
-    let zone: Tz = time_zone.parse().unwrap_or(chrono_tz::UTC);
     let error =
         move || (state.book.version().get() > since).then(|| state.book.value().get()).flatten().and_then(Result::err);
     Effect::new(move |_| {
@@ -514,10 +526,10 @@ pub fn BookDialog() -> impl IntoView {
             <FreeTimes specialist_id=specialist.into() appointment_type=kind.into() moving=None chosen />
             <p class="mt-4 font-medium">
                 {move || {
-                    chosen.get().map_or("Choose a time.".to_string(), |at| format!("Time: {}", local_label(at, zone)))
+                    chosen.get().map_or("Choose a time.".to_string(), |at| format!("Time: {} ({time_zone})", at.label))
                 }}
             </p>
-            <Overbook enabled=overbook reason zone=Signal::derive(move || zone) chosen />
+            <Overbook enabled=overbook reason zone=state.time_zone.get_untracked() chosen />
             {move || {
                 error()
                     .map(|e| {
@@ -534,7 +546,7 @@ pub fn BookDialog() -> impl IntoView {
                     disabled=move || chosen.get().is_none() || patient.get().is_none() || state.book.pending().get()
                     on:click=move |_| {
                         if let (Some(start), Some(patient_id), Some(specialist_id)) = (
-                            chosen.get_untracked(),
+                            chosen.get_untracked().map(|placed| placed.start),
                             patient.get_untracked(),
                             specialist.get_untracked(),
                         ) {

@@ -5,14 +5,13 @@
 //! moving over a column shows where it would land (snapped to a quarter hour), releasing asks
 //! to confirm the move. The same move is possible without a pointer through "Move…".
 
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{NaiveDate, NaiveTime};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use uuid::Uuid;
 
 use super::{status_classes, CalendarState, MoveRequest};
-use crate::api::calendar::{CalendarAppointment, CalendarView, StaffCalendar};
+use crate::api::calendar::{place_time, CalendarAppointment, CalendarView, StaffCalendar};
 use crate::domain::calendar_layout::lanes;
 
 /// Height of one minute in the grid (80 px an hour).
@@ -87,7 +86,7 @@ pub fn TimeGrid(cal: StaffCalendar) -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let first_minute = cal.hour_from * 60;
     let height = (cal.hour_to - cal.hour_from) as f64 * 60.0 * PX_PER_MINUTE;
-    let zone: Tz = cal.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let zone = StoredValue::new(cal.time_zone.clone());
     let cols = columns(&cal);
     // Everyone's week: name the specialist on each appointment (side-by-side columns say it).
     let show_specialist = cal.specialist_id.is_none() && cols.iter().all(|c| c.specialist_id.is_none());
@@ -126,16 +125,17 @@ pub fn TimeGrid(cal: StaffCalendar) -> impl IntoView {
             return;
         }
         let Some(time) = NaiveTime::from_num_seconds_from_midnight_opt((minute * 60) as u32, 0) else { return };
-        match zone.from_local_datetime(&date.and_time(time)).earliest() {
-            Some(start) if start.with_timezone(&Utc) != d.appointment.start => {
-                notice.set(None);
-                state
-                    .moving
-                    .set(Some(MoveRequest { appointment: d.appointment, start: Some(start.with_timezone(&Utc)) }));
+        // The server knows the zone's rules (the clocks may change that day).
+        leptos::task::spawn_local(async move {
+            match place_time(zone.get_value(), date, time).await {
+                Ok(placed) if placed.start != d.appointment.start => {
+                    notice.set(None);
+                    state.moving.set(Some(MoveRequest { appointment: d.appointment, start: Some(placed) }));
+                }
+                Ok(_) => {}
+                Err(error) => notice.set(Some(error.to_string())),
             }
-            Some(_) => {}
-            None => notice.set(Some("That time does not exist on that day (the clocks change).".into())),
-        }
+        });
     };
 
     let hours: Vec<i64> = (cal.hour_from..cal.hour_to).collect();

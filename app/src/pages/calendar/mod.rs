@@ -6,14 +6,16 @@ mod dialogs;
 mod grid;
 mod month;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use crate::components::page::Page;
 use crate::domain::appointment_status::AppointmentStatus;
 use uuid::Uuid;
 
-use crate::api::calendar::{get_staff_calendar, CalendarAppointment, CalendarSpecialist, CalendarView, StaffCalendar};
+use crate::api::calendar::{
+    get_staff_calendar, CalendarAppointment, CalendarSpecialist, CalendarView, PlacedTime, StaffCalendar,
+};
 use crate::api::scheduling::{BookAppointment, CancelAppointment, RescheduleAppointment, SetAppointmentStatus};
 use crate::components::auth::use_auth;
 use crate::domain::role::Role;
@@ -46,7 +48,8 @@ pub(crate) fn status_classes(status: AppointmentStatus) -> &'static str {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct MoveRequest {
     pub appointment: CalendarAppointment,
-    pub start: Option<DateTime<Utc>>,
+    /// Where it was dropped, placed by the server (None: the dialog lets them choose).
+    pub start: Option<PlacedTime>,
 }
 
 /// What the calendar's pieces share: the open dialogs, the actions, and a line for

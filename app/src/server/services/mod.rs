@@ -3,3 +3,4 @@
 
 pub mod booking;
 pub mod slots;
+pub mod zones;
