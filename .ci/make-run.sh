@@ -10,13 +10,14 @@ source .ci/database-env.sh
 
 # cargo-leptos re-runs wasm-bindgen and wasm-opt on every build (about 10 s), so skip it when
 # nothing the build reads is newer than its output.
-built=target/site/pkg/syei.wasm
+built=target/release/hash.txt  # written by every release build (asset names carry hashes)
 if [ -x target/release/server ] && [ -f "$built" ] \
   && [ -z "$(find Cargo.toml Cargo.lock app frontend server style public migrations .sqlx -newer "$built" -print -quit)" ]; then
   echo "[run] release build is up to date"
 else
   echo "[run] building (release)"
-  cargo leptos build --release
+  # --precompress: brotli and gzip copies of the assets, made once here, never per request.
+  cargo leptos build --release --precompress
 fi
 
 # Served over plain http on 127.0.0.1: the session cookie cannot be `__Host-`/Secure there.

@@ -21,7 +21,9 @@ pub async fn get_current_user() -> Result<Option<SignedIn>, AppError> {
 pub async fn login(email: String, password: String) -> Result<CurrentUser, AppError> {
     crate::server::respond(async move {
         let (_, state) = crate::server::optional_caller().await?;
-        crate::server::auth::sign_in(&state, &email, password).await
+        let user = crate::server::auth::sign_in(&state, &email, password).await?;
+        crate::server::show_after_plain_form_post(user.landing_path());
+        Ok(user)
     })
     .await
 }

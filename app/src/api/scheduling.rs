@@ -72,7 +72,7 @@ pub async fn book_appointment(
         if as_staff {
             crate::server::policy::specialist_to_manage(&state.pool, &user, Some(specialist_id)).await?;
         }
-        crate::server::services::booking::book(
+        let booked = crate::server::services::booking::book(
             &state.pool,
             &user,
             crate::server::services::booking::Booking {
@@ -85,7 +85,9 @@ pub async fn book_appointment(
             as_staff,
             Utc::now(),
         )
-        .await
+        .await?;
+        crate::server::show_after_plain_form_post("/book?done=booked");
+        Ok(booked)
     })
     .await
 }
@@ -101,7 +103,7 @@ pub async fn reschedule_appointment(
 ) -> Result<String, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::services::booking::reschedule(
+        let when = crate::server::services::booking::reschedule(
             &state.pool,
             &user,
             appointment_id,
@@ -109,7 +111,9 @@ pub async fn reschedule_appointment(
             overbook_reason,
             Utc::now(),
         )
-        .await
+        .await?;
+        crate::server::show_after_plain_form_post("/book?done=moved");
+        Ok(when)
     })
     .await
 }
@@ -127,7 +131,9 @@ pub async fn my_appointments() -> Result<Vec<PatientAppointment>, AppError> {
 pub async fn cancel_appointment(appointment_id: Uuid, reason: String) -> Result<(), AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::services::booking::cancel(&state.pool, &user, appointment_id, reason.trim(), Utc::now()).await
+        crate::server::services::booking::cancel(&state.pool, &user, appointment_id, reason.trim(), Utc::now()).await?;
+        crate::server::show_after_plain_form_post("/book?done=cancelled");
+        Ok(())
     })
     .await
 }

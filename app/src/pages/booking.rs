@@ -1,16 +1,22 @@
 //! The patient's booking calendar: choose a specialist and a type, pick a free time in the
-//! week, confirm. Slots are real buttons; times are the specialist's, labelled with the zone.
+//! week, confirm. Times are the specialist's, labelled with the zone.
+//!
+//! The page follows its address (`BookingQuery`), and every step is a form: choosing, the
+//! slot buttons, confirming, cancelling and rescheduling all work before the WASM has loaded
+//! (the server renders the result); once hydrated, the same forms run without a reload.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, SecondsFormat};
 use leptos::prelude::*;
-use uuid::Uuid;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
+use super::booking_query::BookingQuery;
 use crate::api::scheduling::{
     appointment_types, get_week_slots, my_appointments, BookAppointment, CancelAppointment, ClosedView,
     PatientAppointment, RescheduleAppointment, SlotView, WeekSlots,
 };
 use crate::api::specialists::list_specialists;
-use crate::components::form::ConfirmButton;
 use crate::components::page::Page;
 use crate::error::AppError;
 
@@ -23,78 +29,54 @@ pub fn BookingPage() -> impl IntoView {
     }
 }
 
-/// The time picked, waiting for confirmation.
-#[derive(Clone, PartialEq)]
-struct Pick {
-    slot: SlotView,
-    day: String,
+/// The first appointment type, shown until one is chosen.
+async fn first_type() -> Result<String, AppError> {
+    Ok(appointment_types().await?.into_iter().next().map(|t| t.name).unwrap_or_default())
 }
+
+/// Hidden fields carrying `pairs` through a form.
+fn hidden(pairs: Vec<(&'static str, String)>) -> impl IntoView {
+    pairs.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()
+}
+
+const BUTTON: &str = "rounded border border-slate-300 px-3 py-2 hover:bg-slate-100";
 
 #[component]
 fn Booking() -> impl IntoView {
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| query_map.with(BookingQuery::read));
+    let navigate = use_navigate();
+    // Changes apply to the address as it is now (not as it was when a part was drawn: two quick
+    // choices must not undo each other).
+    let go = Callback::new(move |changes: Vec<(&'static str, String)>| {
+        let href = query.get_untracked().href(&changes);
+        navigate(&href, NavigateOptions { scroll: false, ..Default::default() });
+    });
     let specialists = Resource::new(|| (), |_| list_specialists());
     let types = Resource::new(|| (), |_| appointment_types());
-    let specialty = RwSignal::new(String::new());
-    let specialist = RwSignal::new(None::<Uuid>);
-    let kind = RwSignal::new(String::new());
-    let week_start = RwSignal::new(None::<NaiveDate>);
-    let pick = RwSignal::new(None::<Pick>);
     let book = ServerAction::<BookAppointment>::new();
     let cancel = ServerAction::<CancelAppointment>::new();
     let reschedule = ServerAction::<RescheduleAppointment>::new();
-    // The appointment being moved, while the patient picks its new time.
-    let rescheduling = RwSignal::new(None::<PatientAppointment>);
+    let changed = move || (book.version().get(), cancel.version().get(), reschedule.version().get());
 
     let slots = Resource::new(
-        move || {
-            let moving = rescheduling.with(|r| r.as_ref().map(|a| a.appointment_id));
-            (
-                specialist.get(),
-                kind.get(),
-                week_start.get(),
-                moving,
-                book.version().get(),
-                cancel.version().get(),
-                reschedule.version().get(),
-            )
-        },
-        |(specialist, kind, week, moving, _, _, _)| async move {
-            match specialist {
-                Some(id) if !kind.is_empty() => get_week_slots(id, kind, week, moving, None).await.map(Some),
-                _ => Ok(None),
-            }
+        move || (query.with(|q| (q.specialist, q.kind.clone(), q.week, q.moving)), changed()),
+        |((specialist, kind, week, moving), _)| async move {
+            let Some(id) = specialist else { return Ok(None) };
+            let kind = if kind.is_empty() { first_type().await? } else { kind };
+            get_week_slots(id, kind, week, moving, None).await.map(Some)
         },
     );
-    let mine = Resource::new(
-        move || (book.version().get(), cancel.version().get(), reschedule.version().get()),
-        |_| my_appointments(),
-    );
+    let mine = Resource::new(changed, |_| my_appointments());
+    // Once a booking or a move went through, leave the confirm step (and the move).
     Effect::new(move |_| {
-        if let Some(Ok(_)) = reschedule.value().get() {
-            rescheduling.set(None);
-            pick.set(None);
-        }
-    });
-    let start_rescheduling = move |appointment: PatientAppointment| {
-        specialty.set(String::new());
-        specialist.set(Some(appointment.specialist_id));
-        kind.set(appointment.appointment_type.clone());
-        week_start.set(Some(appointment.date));
-        rescheduling.set(Some(appointment));
-    };
-    // Once the types are known, preselect the first, so the calendar shows at once.
-    Effect::new(move |_| {
-        if kind.with(String::is_empty) {
-            if let Some(Ok(list)) = types.get() {
-                if let Some(first) = list.first() {
-                    kind.set(first.name.clone());
-                }
-            }
+        if matches!(book.value().get(), Some(Ok(_))) {
+            go.run(vec![]);
         }
     });
     Effect::new(move |_| {
-        if book.value().get().is_some() {
-            pick.set(None);
+        if matches!(reschedule.value().get(), Some(Ok(_))) {
+            go.run(vec![("moving", String::new())]);
         }
     });
 
@@ -102,60 +84,7 @@ fn Booking() -> impl IntoView {
     // different order on the server and in the browser break hydration.
     view! {
         <h1 class="text-3xl font-semibold">"Book an appointment"</h1>
-        <BookingMessage result=Signal::derive(move || book.value().get()) />
-        <div aria-live="polite">
-            {move || match reschedule.value().get() {
-                Some(Ok(when)) => {
-                    Some(
-                        view! {
-                            <p
-                                class="mt-4 rounded bg-green-50 p-3 text-green-800"
-                                role="status"
-                                data-testid="reschedule-result"
-                            >
-                                {format!("Moved to {when}. The clinic will confirm the new time.")}
-                            </p>
-                        }
-                            .into_any(),
-                    )
-                }
-                Some(Err(error)) => {
-                    Some(
-                        view! {
-                            <p
-                                class="mt-4 rounded bg-amber-50 p-3 text-amber-900"
-                                role="alert"
-                                data-testid="reschedule-result"
-                            >
-                                {error.to_string()}
-                            </p>
-                        }
-                            .into_any(),
-                    )
-                }
-                None => None,
-            }}
-        </div>
-        {move || {
-            rescheduling
-                .get()
-                .map(|a| {
-                    view! {
-                        <div
-                            class="mt-4 flex flex-wrap items-center justify-between gap-3 rounded border border-teal-600 bg-teal-50 p-3"
-                            data-testid="rescheduling-banner"
-                        >
-                            <p>{format!("Choose a new time for your {} ({}).", a.appointment_type, a.when)}</p>
-                            <button
-                                class="rounded border border-slate-400 bg-white px-3 py-1"
-                                on:click=move |_| rescheduling.set(None)
-                            >
-                                "Stop rescheduling"
-                            </button>
-                        </div>
-                    }
-                })
-        }}
+        <Outcome query book reschedule cancel />
         <Transition fallback=|| {
             view! { <p class="mt-6">"Loading…"</p> }
         }>
@@ -164,189 +93,425 @@ fn Booking() -> impl IntoView {
                 let types = types.await?;
                 let week = slots.await?;
                 let mine = mine.await?;
+                let q = query.get();
+                let kind = if q.kind.is_empty() {
+                    types.first().map(|t| t.name.clone()).unwrap_or_default()
+                } else {
+                    q.kind.clone()
+                };
                 let mut specialties: Vec<String> = specialists.iter().map(|s| s.specialty.clone()).collect();
                 specialties.sort();
                 specialties.dedup();
-                let of_specialty = specialists.clone();
+                let moving = q
+                    .moving
+                    .and_then(|id| mine.iter().find(|a| a.appointment_id == id && a.can_change).cloned());
+                let picked = q.slot.map(|start| (start, week.as_ref().and_then(|w| find_slot(w, start))));
                 Ok::<
                     _,
                     AppError,
                 >(
                     view! {
-                        <div class="mt-6 flex flex-wrap items-end gap-4">
-                            <label class="flex flex-col gap-1 text-sm font-medium">
-                                "Specialty"
-                                <select
-                                    class="rounded border border-slate-300 px-3 py-2"
-                                    id="booking-specialty"
-                                    prop:value=move || specialty.get()
-                                    on:change=move |ev| {
-                                        let chosen = event_target_value(&ev);
-                                        let keeps = specialist
-                                            .get_untracked()
-                                            .is_some_and(|id| {
-                                                chosen.is_empty()
-                                                    || of_specialty
-                                                        .iter()
-                                                        .any(|s| s.specialist_id == id && s.specialty == chosen)
-                                            });
-                                        if !keeps {
-                                            specialist.set(None);
-                                        }
-                                        specialty.set(chosen);
-                                    }
-                                >
-                                    <option value="">"Any specialty"</option>
-                                    {specialties
-                                        .into_iter()
-                                        .map(|name| view! { <option value=name.clone()>{name.clone()}</option> })
-                                        .collect_view()}
-                                </select>
-                            </label>
-                            <label class="flex flex-col gap-1 text-sm font-medium">
-                                "Specialist"
-                                <select
-                                    class="min-w-64 rounded border border-slate-300 px-3 py-2"
-                                    id="booking-specialist"
-                                    prop:value=move || specialist.get().map(|id| id.to_string()).unwrap_or_default()
-                                    on:change=move |ev| {
-                                        specialist.set(Uuid::parse_str(&event_target_value(&ev)).ok());
-                                        week_start.set(None);
-                                    }
-                                >
-                                    <option value="">"Choose a specialist"</option>
-                                    {move || {
-                                        let wanted = specialty.get();
-                                        specialists
-                                            .iter()
-                                            .filter(|s| wanted.is_empty() || s.specialty == wanted)
-                                            .map(|s| {
-                                                view! {
-                                                    <option value=s
-                                                        .specialist_id
-                                                        .to_string()>
-                                                        {format!("{} · {}", s.display_name, s.specialty)}
-                                                    </option>
-                                                }
-                                            })
-                                            .collect_view()
-                                    }}
-                                </select>
-                            </label>
-                            <label class="flex flex-col gap-1 text-sm font-medium">
-                                "Type of appointment"
-                                <select
-                                    class="rounded border border-slate-300 px-3 py-2"
-                                    id="booking-type"
-                                    prop:value=move || kind.get()
-                                    on:change=move |ev| kind.set(event_target_value(&ev))
-                                >
-                                    {types
-                                        .into_iter()
-                                        .map(|t| {
-                                            view! {
-                                                <option value=t
-                                                    .name
-                                                    .clone()>
-                                                    {format!("{} ({} min)", t.name, t.duration_minutes)}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </select>
-                            </label>
-                        </div>
-                        {match week {
+                        {moving
+                            .clone()
+                            .map(|a| {
+                                view! {
+                                    <div
+                                        class="mt-4 flex flex-wrap items-center justify-between gap-3 rounded border border-teal-600 bg-teal-50 p-3"
+                                        data-testid="rescheduling-banner"
+                                    >
+                                        <p>
+                                            {format!("Choose a new time for your {} ({}).", a.appointment_type, a.when)}
+                                        </p>
+                                        <a class=BUTTON href=q.href(&[("moving", String::new())])>
+                                            "Stop rescheduling"
+                                        </a>
+                                    </div>
+                                }
+                            })}
+                        <Filters
+                            query=q.clone()
+                            now=query
+                            kind=kind.clone()
+                            specialists=specialists
+                            specialties
+                            types
+                            go
+                        />
+                        {match week.clone() {
                             None => {
                                 view! {
                                     <p class="mt-6 text-slate-700">"Choose a specialist to see their free times."</p>
                                 }
                                     .into_any()
                             }
-                            Some(w) => view! { <WeekGrid week=w week_start pick /> }.into_any(),
+                            Some(w) => view! { <WeekGrid week=w query=q.clone() kind=kind.clone() go /> }.into_any(),
                         }}
+                        {picked
+                            .map(|(start, found)| {
+                                view! {
+                                    <ConfirmStep
+                                        query=q.clone()
+                                        kind=kind.clone()
+                                        start
+                                        found
+                                        moving=moving.clone()
+                                        book
+                                        reschedule
+                                    />
+                                }
+                            })}
                         <h2 class="mt-10 text-xl font-semibold">"Your appointments"</h2>
-                        <MyAppointments list=mine cancel on_reschedule=Callback::new(start_rescheduling) />
+                        <MyAppointments list=mine query=q.clone() cancel />
                     },
                 )
             })}
         </Transition>
+    }
+}
 
-        {move || {
-            pick.get()
-                .map(|p| {
-                    let start = p.slot.start;
-                    let moving = rescheduling.with_untracked(|r| r.as_ref().map(|a| a.appointment_id));
-                    view! {
-                        <div class="fixed inset-0 z-10 flex items-center justify-center bg-slate-900/40 p-4">
-                            <section
-                                role="dialog"
-                                aria-modal="true"
-                                aria-labelledby="confirm-title"
-                                class="w-full max-w-md rounded-lg bg-white p-6 shadow-lg"
-                            >
-                                <h2 id="confirm-title" class="text-xl font-semibold">
-                                    {if moving.is_some() { "Move your appointment" } else { "Confirm your booking" }}
-                                </h2>
-                                <p class="mt-3" data-testid="confirm-summary">
-                                    {format!("{} on {} at {}", kind.get_untracked(), p.day, p.slot.label)}
+/// Specialty, specialist and type. Choosing updates the page at once when it is interactive;
+/// before that (or without JavaScript) "Show free times" does.
+#[component]
+fn Filters(
+    query: BookingQuery,
+    /// The address as it is when a choice is made.
+    now: Memo<BookingQuery>,
+    kind: String,
+    specialists: Vec<crate::api::specialists::SpecialistSummary>,
+    specialties: Vec<String>,
+    types: Vec<crate::api::scheduling::AppointmentType>,
+    go: Callback<Vec<(&'static str, String)>>,
+) -> impl IntoView {
+    let q = query;
+    view! {
+        <Form method="GET" action="/book" noscroll=true>
+            <div class="mt-6 flex flex-wrap items-end gap-4">
+                {hidden(q.moving.map(|id| ("moving", id.to_string())).into_iter().collect())}
+                <label class="flex flex-col gap-1 text-sm font-medium">
+                    "Specialty"
+                    <select
+                        class="rounded border border-slate-300 px-3 py-2"
+                        id="booking-specialty"
+                        name="specialty"
+                        on:change={
+                            let specialists = specialists.clone();
+                            move |ev| {
+                                let chosen = event_target_value(&ev);
+                                let current = now.get_untracked().specialist;
+                                let keeps = current
+                                    .is_some_and(|id| {
+                                        chosen.is_empty()
+                                            || specialists
+                                                .iter()
+                                                .any(|s| s.specialist_id == id && s.specialty == chosen)
+                                    });
+                                let specialist = if keeps {
+                                    current.map(|id| id.to_string()).unwrap_or_default()
+                                } else {
+                                    String::new()
+                                };
+                                go.run(vec![("specialty", chosen), ("specialist", specialist)]);
+                            }
+                        }
+                    >
+                        <option value="" selected=q.specialty.is_empty()>
+                            "Any specialty"
+                        </option>
+                        {specialties
+                            .into_iter()
+                            .map(|name| {
+                                let selected = name == q.specialty;
+                                view! {
+                                    <option value=name.clone() selected=selected>
+                                        {name.clone()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="flex flex-col gap-1 text-sm font-medium">
+                    "Specialist"
+                    <select
+                        class="min-w-64 rounded border border-slate-300 px-3 py-2"
+                        id="booking-specialist"
+                        name="specialist"
+                        on:change=move |ev| {
+                            go.run(vec![("specialist", event_target_value(&ev)), ("week", String::new())])
+                        }
+                    >
+                        <option value="" selected=q.specialist.is_none()>
+                            "Choose a specialist"
+                        </option>
+                        {specialists
+                            .iter()
+                            .filter(|s| q.specialty.is_empty() || s.specialty == q.specialty)
+                            .map(|s| {
+                                view! {
+                                    <option
+                                        value=s.specialist_id.to_string()
+                                        selected=q.specialist == Some(s.specialist_id)
+                                    >
+                                        {format!("{} · {}", s.display_name, s.specialty)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label class="flex flex-col gap-1 text-sm font-medium">
+                    "Type of appointment"
+                    <select
+                        class="rounded border border-slate-300 px-3 py-2"
+                        id="booking-type"
+                        name="type"
+                        on:change=move |ev| go.run(vec![("type", event_target_value(&ev))])
+                    >
+                        {types
+                            .into_iter()
+                            .map(|t| {
+                                let selected = t.name == kind;
+                                view! {
+                                    <option value=t.name.clone() selected=selected>
+                                        {format!("{} ({} min)", t.name, t.duration_minutes)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                // Choosing updates the page at once once it is interactive; before
+                // that (or without JavaScript) this button does it.
+                </label> <button type="submit" class=BUTTON>
+                    "Show free times"
+                </button>
+            </div>
+        </Form>
+    }
+}
+
+/// The free slot starting at `start` in the week shown, with its day's label.
+fn find_slot(week: &WeekSlots, start: chrono::DateTime<chrono::Utc>) -> Option<(String, SlotView)> {
+    week.days
+        .iter()
+        .find_map(|day| day.slots.iter().find(|slot| slot.start == start).map(|slot| (day.label.clone(), slot.clone())))
+}
+
+/// The time as the address and the server read it.
+fn slot_value(start: chrono::DateTime<chrono::Utc>) -> String {
+    start.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// What just happened: the hydrated page's own answers, or what a form posted without
+/// JavaScript did (`done` in the address; its errors come back in the address too and reach
+/// the actions).
+#[component]
+fn Outcome(
+    query: Memo<BookingQuery>,
+    book: ServerAction<BookAppointment>,
+    reschedule: ServerAction<RescheduleAppointment>,
+    cancel: ServerAction<CancelAppointment>,
+) -> impl IntoView {
+    let done = move || query.with(|q| q.done.clone());
+    let booked = move || match book.value().get() {
+        Some(Ok(_)) => Some(Ok(())),
+        Some(Err(error)) => Some(Err(error.to_string())),
+        None => (done().as_deref() == Some("booked")).then_some(Ok(())),
+    };
+    let moved = move || match reschedule.value().get() {
+        Some(Ok(when)) => Some(Ok(format!("Moved to {when}. The clinic will confirm the new time."))),
+        Some(Err(error)) => Some(Err(error.to_string())),
+        None => {
+            (done().as_deref() == Some("moved")).then(|| Ok("Moved. The clinic will confirm the new time.".to_string()))
+        }
+    };
+    let cancelled = move || match cancel.value().get() {
+        Some(Ok(())) => Some(Ok(())),
+        Some(Err(error)) => Some(Err(error.to_string())),
+        None => (done().as_deref() == Some("cancelled")).then_some(Ok(())),
+    };
+    view! {
+        <div aria-live="polite" class="mt-4 flex flex-col gap-2">
+            {move || {
+                booked()
+                    .map(|result| match result {
+                        Ok(()) => {
+                            view! {
+                                <p
+                                    class="rounded bg-green-50 p-3 text-green-800"
+                                    role="status"
+                                    data-testid="booking-result"
+                                >
+                                    "Booked. The clinic will confirm your appointment; you will find it below and in your notifications."
                                 </p>
-                                <div class="mt-6 flex gap-3">
-                                    <button
-                                        class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
-                                        disabled=move || book.pending().get() || reschedule.pending().get()
-                                        on:click=move |_| {
-                                            if let Some(appointment_id) = moving {
-                                                reschedule
-                                                    .dispatch(RescheduleAppointment {
-                                                        appointment_id,
-                                                        start,
-                                                        overbook_reason: None,
-                                                    });
-                                            } else if let Some(id) = specialist.get_untracked() {
-                                                book.dispatch(BookAppointment {
-                                                    specialist_id: id,
-                                                    appointment_type: kind.get_untracked(),
-                                                    start,
-                                                    patient_id: None,
-                                                    overbook_reason: None,
-                                                });
-                                            }
-                                        }
-                                    >
-                                        {if moving.is_some() { "Move it here" } else { "Confirm booking" }}
-                                    </button>
-                                    <button
-                                        class="rounded border border-slate-300 px-4 py-2"
-                                        on:click=move |_| pick.set(None)
-                                    >
-                                        "Back"
-                                    </button>
-                                </div>
-                            </section>
-                        </div>
-                    }
-                })
-        }}
-        {move || match cancel.value().get() {
-            Some(Err(e)) => {
-                Some(
-                    view! {
-                        <p class="mt-3 text-red-700" role="alert">
-                            {e.to_string()}
-                        </p>
-                    },
-                )
-            }
-            _ => None,
-        }}
+                            }
+                                .into_any()
+                        }
+                        Err(error) => {
+                            view! {
+                                <p
+                                    class="rounded bg-amber-50 p-3 text-amber-900"
+                                    role="alert"
+                                    data-testid="booking-result"
+                                >
+                                    {error}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+            {move || {
+                moved()
+                    .map(|result| {
+                        let (class, role, text) = match result {
+                            Ok(text) => ("rounded bg-green-50 p-3 text-green-800", "status", text),
+                            Err(text) => ("rounded bg-amber-50 p-3 text-amber-900", "alert", text),
+                        };
+                        view! {
+                            <p class=class role=role data-testid="reschedule-result">
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
+            {move || {
+                cancelled()
+                    .map(|result| {
+                        let (class, role, text) = match result {
+                            Ok(()) => ("rounded bg-green-50 p-3 text-green-800", "status", "Cancelled.".to_string()),
+                            Err(text) => ("rounded bg-red-50 p-3 text-red-800", "alert", text),
+                        };
+                        view! {
+                            <p class=class role=role data-testid="cancel-result">
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+/// Confirming the picked time: a form that books (or moves) it.
+#[component]
+fn ConfirmStep(
+    query: BookingQuery,
+    kind: String,
+    start: chrono::DateTime<chrono::Utc>,
+    found: Option<(String, SlotView)>,
+    moving: Option<PatientAppointment>,
+    book: ServerAction<BookAppointment>,
+    reschedule: ServerAction<RescheduleAppointment>,
+) -> impl IntoView {
+    let back = query.href(&[]);
+    let pending = move || book.pending().get() || reschedule.pending().get();
+    let title = if moving.is_some() { "Move your appointment" } else { "Confirm your booking" };
+    let body = match (found, moving, query.specialist) {
+        (None, _, _) | (Some(_), None, None) => view! {
+            <p class="mt-3" data-testid="confirm-summary">
+                "That time is no longer free. Please choose another."
+            </p>
+        }
+        .into_any(),
+        (Some((day, slot)), Some(appointment), _) => view! {
+            <p class="mt-3" data-testid="confirm-summary">
+                {format!("{kind} on {day} at {}", slot.label)}
+            </p>
+            <ActionForm action=reschedule attr:class="mt-6 flex gap-3">
+                <input type="hidden" name="appointment_id" value=appointment.appointment_id.to_string() />
+                <input type="hidden" name="start" value=slot_value(start) />
+                <button
+                    type="submit"
+                    class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
+                    disabled=pending
+                >
+                    "Move it here"
+                </button>
+                <a class="rounded border border-slate-300 px-4 py-2" href=back.clone()>
+                    "Back"
+                </a>
+            </ActionForm>
+        }
+        .into_any(),
+        (Some((day, slot)), None, Some(specialist)) => view! {
+            <p class="mt-3" data-testid="confirm-summary">
+                {format!("{kind} on {day} at {}", slot.label)}
+            </p>
+            <ActionForm action=book attr:class="mt-6 flex gap-3">
+                <input type="hidden" name="specialist_id" value=specialist.to_string() />
+                <input type="hidden" name="appointment_type" value=kind.clone() />
+                <input type="hidden" name="start" value=slot_value(start) />
+                <button
+                    type="submit"
+                    class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
+                    disabled=pending
+                >
+                    "Confirm booking"
+                </button>
+                <a class="rounded border border-slate-300 px-4 py-2" href=back.clone()>
+                    "Back"
+                </a>
+            </ActionForm>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="fixed inset-0 z-10 flex items-center justify-center bg-slate-900/40 p-4">
+            <section
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="confirm-title"
+                class="w-full max-w-md rounded-lg bg-white p-6 shadow-lg"
+            >
+                <h2 id="confirm-title" class="text-xl font-semibold">
+                    {title}
+                </h2>
+                {body}
+            </section>
+        </div>
+    }
+}
+
+/// A button that opens this page with `changes` applied: a GET form, so it works before the
+/// WASM has loaded and the router handles it after.
+#[component]
+fn QueryButton(
+    query: BookingQuery,
+    changes: Vec<(&'static str, String)>,
+    label: String,
+    #[prop(optional)] aria_label: Option<String>,
+    #[prop(default = BUTTON)] class: &'static str,
+) -> impl IntoView {
+    let mut fields: Vec<(&'static str, String)> =
+        query.kept().into_iter().filter(|(key, _)| !changes.iter().any(|(changed, _)| changed == key)).collect();
+    fields.extend(changes.into_iter().filter(|(_, value)| !value.is_empty()));
+    view! {
+        <Form method="GET" action="/book" noscroll=true>
+            {hidden(fields)}
+            <button type="submit" class=class aria-label=aria_label>
+                {label}
+            </button>
+        </Form>
     }
 }
 
 #[component]
-fn WeekGrid(week: WeekSlots, week_start: RwSignal<Option<NaiveDate>>, pick: RwSignal<Option<Pick>>) -> impl IntoView {
+fn WeekGrid(
+    week: WeekSlots,
+    query: BookingQuery,
+    kind: String,
+    go: Callback<Vec<(&'static str, String)>>,
+) -> impl IntoView {
     let monday = week.week_start;
     let total: usize = week.days.iter().map(|d| d.slots.len()).sum();
+    // The type shown stays in the links, even when it was the default.
+    let query = BookingQuery { kind, ..query };
+    let on_jump = move |ev: leptos::ev::Event| {
+        if let Ok(date) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {
+            go.run(vec![("week", date.to_string())]);
+        }
+    };
+    let jump_fields: Vec<_> = query.kept().into_iter().filter(|(key, _)| *key != "week").collect();
     view! {
         <div class="mt-6 flex flex-wrap items-center justify-between gap-3">
             <div>
@@ -357,31 +522,33 @@ fn WeekGrid(week: WeekSlots, week_start: RwSignal<Option<NaiveDate>>, pick: RwSi
             </div>
             <div class="flex flex-wrap items-end gap-2">
                 // The browser's date picker is the month overview: any date jumps to its week.
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Jump to a date"
-                    <input
-                        type="date"
-                        class="rounded border border-slate-300 px-3 py-2"
-                        data-testid="jump-to-date"
-                        on:change=move |ev| {
-                            if let Ok(date) = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d") {
-                                week_start.set(Some(date));
-                            }
-                        }
-                    />
-                </label>
-                <button
-                    class="rounded border border-slate-300 px-3 py-2 hover:bg-slate-100"
-                    on:click=move |_| week_start.set(Some(monday - Duration::days(7)))
-                >
-                    "← Previous week"
-                </button>
-                <button
-                    class="rounded border border-slate-300 px-3 py-2 hover:bg-slate-100"
-                    on:click=move |_| week_start.set(Some(monday + Duration::days(7)))
-                >
-                    "Next week →"
-                </button>
+                <Form method="GET" action="/book" noscroll=true>
+                    <div class="flex items-end gap-1">
+                        {hidden(jump_fields)}
+                        <label class="flex flex-col gap-1 text-sm font-medium">
+                            "Jump to a date"
+                            <input
+                                type="date"
+                                name="week"
+                                class="rounded border border-slate-300 px-3 py-2"
+                                data-testid="jump-to-date"
+                                on:change=on_jump
+                            />
+                        </label> <button type="submit" class=BUTTON>
+                            "Go"
+                        </button>
+                    </div>
+                </Form>
+                <QueryButton
+                    query=query.clone()
+                    changes=vec![("week", (monday - Duration::days(7)).to_string())]
+                    label="← Previous week".to_string()
+                />
+                <QueryButton
+                    query=query.clone()
+                    changes=vec![("week", (monday + Duration::days(7)).to_string())]
+                    label="Next week →".to_string()
+                />
             </div>
         </div>
         {(total == 0)
@@ -392,6 +559,10 @@ fn WeekGrid(week: WeekSlots, week_start: RwSignal<Option<NaiveDate>>, pick: RwSi
                 .into_iter()
                 .map(|day| {
                     let day_label = day.label.clone();
+                    let query = BookingQuery {
+                        week: Some(monday),
+                        ..query.clone()
+                    };
                     view! {
                         <section class="rounded-lg border border-slate-200 bg-white p-2" aria-label=day.label.clone()>
                             <h3 class="mb-2 text-center text-sm font-semibold">{day.label.clone()}</h3>
@@ -400,20 +571,15 @@ fn WeekGrid(week: WeekSlots, week_start: RwSignal<Option<NaiveDate>>, pick: RwSi
                                     .into_iter()
                                     .map(|row| match row {
                                         DayRow::Free(slot) => {
-                                            let label = format!("Book {} at {}", day_label, slot.label);
-                                            let chosen = Pick {
-                                                slot: slot.clone(),
-                                                day: day_label.clone(),
-                                            };
                                             view! {
                                                 <li>
-                                                    <button
+                                                    <QueryButton
+                                                        query=query.clone()
+                                                        changes=vec![("slot", slot_value(slot.start))]
+                                                        label=slot.label.clone()
+                                                        aria_label=format!("Book {} at {}", day_label, slot.label)
                                                         class="min-h-8 w-full rounded border border-teal-700 px-2 py-1 text-sm text-teal-800 hover:bg-teal-50 focus:outline-2 focus:outline-teal-700"
-                                                        aria-label=label
-                                                        on:click=move |_| pick.set(Some(chosen.clone()))
-                                                    >
-                                                        {slot.label.clone()}
-                                                    </button>
+                                                    />
                                                 </li>
                                             }
                                                 .into_any()
@@ -460,11 +626,13 @@ fn day_rows(slots: Vec<SlotView>, closed: Vec<ClosedView>) -> Vec<DayRow> {
     rows.into_iter().map(|(_, row)| row).collect()
 }
 
+/// The patient's appointments; cancelling asks first (a second form), so one stray tap
+/// changes nothing.
 #[component]
 fn MyAppointments(
     list: Vec<PatientAppointment>,
+    query: BookingQuery,
     cancel: ServerAction<CancelAppointment>,
-    on_reschedule: Callback<PatientAppointment>,
 ) -> impl IntoView {
     if list.is_empty() {
         return view! { <p class="mt-3 text-slate-700">"No appointments yet."</p> }.into_any();
@@ -478,7 +646,62 @@ fn MyAppointments(
                 .into_iter()
                 .map(|a| {
                     let id = a.appointment_id;
-                    let again = a.clone();
+                    let asking = query.cancel == Some(id);
+                    let actions = a
+                        .can_change
+                        .then(|| {
+                            if asking {
+                                view! {
+                                    <span
+                                        class="flex flex-wrap items-center gap-2"
+                                        role="group"
+                                        aria-label="Cancel this appointment?"
+                                    >
+                                        <span class="text-sm">"Cancel this appointment?"</span>
+                                        <ActionForm action=cancel>
+                                            <input type="hidden" name="appointment_id" value=id.to_string() />
+                                            <input type="hidden" name="reason" value="" />
+                                            <button
+                                                type="submit"
+                                                class="rounded bg-red-700 px-2 py-1 text-sm text-white hover:bg-red-800"
+                                            >
+                                                "Yes, cancel"
+                                            </button>
+                                        </ActionForm>
+                                        <QueryButton
+                                            query=query.clone()
+                                            changes=vec![]
+                                            label="Keep it".to_string()
+                                            class="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100"
+                                        />
+                                    </span>
+                                }
+                                    .into_any()
+                            } else {
+                                let move_to = vec![
+                                    ("moving", id.to_string()),
+                                    ("specialist", a.specialist_id.to_string()),
+                                    ("type", a.appointment_type.clone()),
+                                    ("week", a.date.to_string()),
+                                    ("specialty", String::new()),
+                                ];
+                                view! {
+                                    <QueryButton
+                                        query=query.clone()
+                                        changes=move_to
+                                        label="Reschedule".to_string()
+                                        class="rounded border border-slate-400 px-2 py-1 text-sm hover:bg-slate-100"
+                                    />
+                                    <QueryButton
+                                        query=query.clone()
+                                        changes=vec![("cancel", id.to_string())]
+                                        label="Cancel".to_string()
+                                        class="rounded border border-red-700 px-2 py-1 text-sm text-red-800 hover:bg-red-50"
+                                    />
+                                }
+                                    .into_any()
+                            }
+                        });
                     view! {
                         <li class="flex flex-wrap items-center justify-between gap-2 p-4">
                             <div>
@@ -494,30 +717,7 @@ fn MyAppointments(
                                 >
                                     {a.status.label()}
                                 </span>
-                                {a
-                                    .can_change
-                                    .then(|| {
-                                        view! {
-                                            <button
-                                                class="rounded border border-slate-400 px-2 py-1 text-sm hover:bg-slate-100"
-                                                on:click=move |_| on_reschedule.run(again.clone())
-                                            >
-                                                "Reschedule"
-                                            </button>
-                                            <ConfirmButton
-                                                label="Cancel"
-                                                question="Cancel this appointment?"
-                                                confirm="Yes, cancel"
-                                                on_confirm=move |()| {
-                                                    cancel
-                                                        .dispatch(CancelAppointment {
-                                                            appointment_id: id,
-                                                            reason: String::new(),
-                                                        });
-                                                }
-                                            />
-                                        }
-                                    })}
+                                {actions}
                             </div>
                         </li>
                     }
@@ -526,39 +726,4 @@ fn MyAppointments(
         </ul>
     }
     .into_any()
-}
-
-#[component]
-fn BookingMessage(result: Signal<Option<Result<Uuid, AppError>>>) -> impl IntoView {
-    view! {
-        <div aria-live="polite" class="mt-4">
-            {move || match result.get() {
-                Some(Ok(_)) => {
-                    Some(
-                        view! {
-                            <p
-                                class="rounded bg-green-50 p-3 text-green-800"
-                                role="status"
-                                data-testid="booking-result"
-                            >
-                                "Booked. The clinic will confirm your appointment; you will find it below and in your notifications."
-                            </p>
-                        }
-                            .into_any(),
-                    )
-                }
-                Some(Err(error)) => {
-                    Some(
-                        view! {
-                            <p class="rounded bg-amber-50 p-3 text-amber-900" role="alert" data-testid="booking-result">
-                                {error.to_string()}
-                            </p>
-                        }
-                            .into_any(),
-                    )
-                }
-                None => None,
-            }}
-        </div>
-    }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin_users;
 pub mod availability;
 pub mod booking;
+mod booking_query;
 pub mod calendar;
 pub mod clinic_settings;
 pub mod home;

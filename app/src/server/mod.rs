@@ -51,6 +51,9 @@ pub async fn respond<T>(body: impl std::future::Future<Output = Result<T, AppErr
     let result = body.await;
     let called_over_http = leptos::prelude::use_context::<http::request::Parts>()
         .is_some_and(|parts| parts.uri.path().starts_with(crate::model::endpoint::API_PREFIX));
+    // A plain form post is answered with a redirect back to its page, the error in the
+    // address (the framework does it): an error status would replace that redirect.
+    let called_over_http = called_over_http && !is_plain_form_post();
     if let (Err(error), true) = (&result, called_over_http) {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {
@@ -59,4 +62,24 @@ pub async fn respond<T>(body: impl std::future::Future<Output = Result<T, AppErr
         }
     }
     result
+}
+
+/// Whether this call is a plain HTML form post (a browser without the WASM, or before it
+/// loaded): it wants a page back, so the framework redirects it to the page it came from.
+pub fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
+/// After a plain form post succeeded, shows `path` (a page with the result) instead of the page
+/// the form was on. Calls from the hydrated app are not redirected: the page updates itself.
+pub fn show_after_plain_form_post(path: &str) {
+    if is_plain_form_post() {
+        leptos_axum::redirect(path);
+    }
 }
