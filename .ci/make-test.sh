@@ -33,6 +33,6 @@ fi
 # The suite signs in a few dozen times from one address; the per-address limit itself is
 # covered by server/tests/sessions_and_sign_in.rs.
 export SYEI_LOGIN_ATTEMPTS_PER_MINUTE=600
-DATABASE_URL="$e2e_url" cargo leptos end-to-end
+DATABASE_URL="$e2e_url" cargo leptos end-to-end --split
 
 echo "[test] all green in $(( $(date +%s) - started )) s"

@@ -19,11 +19,11 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Outlet, ParentRoute, Route, Router, Routes},
-    path, SsrMode,
+    lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
 use crate::components::auth::Auth;
-use crate::components::layout::{hydrated_signal, Header};
+use crate::components::layout::Header;
 use crate::pages::account::{AccountPage, ForcedPasswordPage};
 use crate::pages::admin_users::{AdminUsersPage, EditUserPage, NewUserPage};
 use crate::pages::availability::AvailabilityPage;
@@ -34,6 +34,53 @@ use crate::pages::homes::{AdminHome, FamilyHome, PatientHome, SpecialistHome};
 use crate::pages::login::LoginPage;
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::{home::HomePage, not_found::NotFoundPage};
+
+/// Every page's view is a WASM chunk of its own (`#[lazy_route]`), fetched when the page is first
+/// shown: a visit downloads the app's core and the page it opens, not every page of the app.
+/// (Without `cargo leptos --split` the chunks stay in the one WASM file and nothing changes.)
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        impl $route {
+            /// The route's view, loaded on demand.
+            fn lazy() -> Lazy<$route> {
+                Lazy::new()
+            }
+        }
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    HomeRoute => HomePage,
+    LoginRoute => LoginPage,
+    AccountRoute => AccountPage,
+    ForcedPasswordRoute => ForcedPasswordPage,
+    AdminHomeRoute => AdminHome,
+    AdminUsersRoute => AdminUsersPage,
+    ClinicSettingsRoute => ClinicSettingsPage,
+    NewUserRoute => NewUserPage,
+    EditUserRoute => EditUserPage,
+    SpecialistHomeRoute => SpecialistHome,
+    PatientHomeRoute => PatientHome,
+    FamilyHomeRoute => FamilyHome,
+    BookingRoute => BookingPage,
+    CalendarRoute => CalendarPage,
+    AvailabilityRoute => AvailabilityPage,
+    NotificationsRoute => NotificationsPage,
+}
 
 /// The frame around every page: who is signed in, the header and the main area.
 ///
@@ -98,15 +145,13 @@ fn use_response_nonce() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let hydrated = hydrated_signal();
 
     view! {
         <Title formatter=|page: String| {
             if page.is_empty() { "SyEI".to_string() } else { format!("{page} · SyEI") }
         } />
         <Router>
-            // `data-hydrated` lets tests (and people debugging) see when the WASM has taken over.
-            <div class="flex min-h-screen flex-col" data-hydrated=move || hydrated.get().to_string()>
+            <div class="flex min-h-screen flex-col">
                 <Routes fallback=|| {
                     view! {
                         <Frame>
@@ -124,24 +169,25 @@ pub fn App() -> impl IntoView {
                             }
                         }
                     >
-                        <Route path=path!("") view=HomePage />
-                        <Route path=path!("/login") view=LoginPage />
-                        // Signed-in pages render whole before anything is sent, so a refusal
-                        // can still set its status (403) and nothing streams ahead of the check.
-                        <Route ssr=SsrMode::Async path=path!("/account") view=AccountPage />
-                        <Route ssr=SsrMode::Async path=path!("/account/password") view=ForcedPasswordPage />
-                        <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHome />
-                        <Route ssr=SsrMode::Async path=path!("/admin/users") view=AdminUsersPage />
-                        <Route ssr=SsrMode::Async path=path!("/admin/settings") view=ClinicSettingsPage />
-                        <Route ssr=SsrMode::Async path=path!("/admin/users/new") view=NewUserPage />
-                        <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view=EditUserPage />
-                        <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHome />
-                        <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHome />
-                        <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHome />
-                        <Route ssr=SsrMode::Async path=path!("/book") view=BookingPage />
-                        <Route ssr=SsrMode::Async path=path!("/calendar") view=CalendarPage />
-                        <Route ssr=SsrMode::Async path=path!("/availability") view=AvailabilityPage />
-                        <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsPage />
+                        // Pages render whole before anything is sent: a refusal can still set its
+                        // status (403), nothing streams ahead of the check, and a browser without
+                        // JavaScript gets the whole page (a lazy page would otherwise stream).
+                        <Route ssr=SsrMode::Async path=path!("") view=HomeRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/login") view=LoginRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/account") view=AccountRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/account/password") view=ForcedPasswordRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHomeRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users") view=AdminUsersRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/admin/settings") view=ClinicSettingsRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users/new") view=NewUserRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view=EditUserRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHomeRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHomeRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHomeRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/book") view=BookingRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/calendar") view=CalendarRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/availability") view=AvailabilityRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsRoute::lazy() />
                     </ParentRoute>
                 </Routes>
                 <footer class="border-t border-slate-200 py-4 text-center text-sm text-slate-600">

@@ -3,5 +3,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy: each page's view is its own WASM chunk (`lazy_pages!` in the app), loaded before
+    // that page hydrates.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::auth::{NotAllowed, RoleGate};
+use crate::components::layout::hydrated_signal;
 use crate::domain::pages::{page_info, PageAccess};
 
 /// Wraps a page's content: `path` is its route in the page table. A page missing from the table
@@ -18,8 +19,13 @@ pub fn Page(path: &'static str, children: ChildrenFn) -> impl IntoView {
         Some(PageAccess::Roles(roles)) => view! { <RoleGate roles>{children()}</RoleGate> }.into_any(),
         None => view! { <NotAllowed /> }.into_any(),
     };
+    // `data-hydrated` lets tests (and people debugging) see when the WASM has taken over this
+    // page: pages are loaded lazily, so the app around them is interactive sooner.
+    let hydrated = hydrated_signal();
     view! {
         <Title text=title />
-        {gate}
+        <div class="contents" data-hydrated=move || hydrated.get().to_string()>
+            {gate}
+        </div>
     }
 }
