@@ -10,8 +10,8 @@ test:         ## the same set-up, then every test (Rust, database, HTTP, Playwri
 ci:           ## what CI runs: fmt, make test, sqlx data check, clippy
 	@bash .ci/run
 
-bench:        ## scheduling benchmarks (release build), printed as tables; see docs/benchmarks.md
-	@bash -c 'source .ci/database-env.sh && cargo bench -p server --bench scheduling'
+bench:        ## page-speed (browser, throughput, Lighthouse) and scheduling benchmarks (release build), printed as tables; see docs/benchmarks.md
+	@bash .ci/make-bench.sh
 
 setup:        ## only install the tools
 	@bash .ci/setup-tools.sh
