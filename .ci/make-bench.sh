@@ -20,7 +20,7 @@ if curl -s -o /dev/null "$base_url/healthz"; then
 fi
 
 echo "[bench] building (release, precompressed assets)"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 
 echo "[bench] benchmark database: fresh, migrated, seeded"
 recreate_sibling_database bench

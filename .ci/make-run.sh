@@ -17,7 +17,7 @@ if [ -x target/release/server ] && [ -f "$built" ] \
 else
   echo "[run] building (release)"
   # --precompress: brotli and gzip copies of the assets, made once here, never per request.
-  cargo leptos build --release --precompress
+  cargo leptos build --release --precompress --split
 fi
 
 # Served over plain http on 127.0.0.1: the session cookie cannot be `__Host-`/Secure there.
