@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Outlet, ParentRoute, Route, Router, Routes},
-    lazy_route, path, Lazy, LazyRoute, SsrMode,
+    path, Lazy, LazyRoute, SsrMode,
 };
 
 use crate::components::auth::Auth;
@@ -35,52 +35,70 @@ use crate::pages::login::LoginPage;
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::{home::HomePage, not_found::NotFoundPage};
 
-/// Every page's view is a WASM chunk of its own (`#[lazy_route]`), fetched when the page is first
-/// shown: a visit downloads the app's core and the page it opens, not every page of the app.
-/// (Without `cargo leptos --split` the chunks stay in the one WASM file and nothing changes.)
-macro_rules! lazy_pages {
-    ($($route:ident => $page:ident),* $(,)?) => {$(
-        struct $route;
+/// The pages that load together: each group is one split point of the WASM (`#[lazy]`), fetched
+/// when one of its pages is first shown, so a visit downloads the app's core and the group it
+/// opens. Groups, not single pages: with a split point per page, the shared code was cut into
+/// ~270 chunks and `/book` needed 126 requests. The home pages, sign-in and notifications stay
+/// in the core. (Without `cargo leptos --split` everything stays in one WASM file.)
+macro_rules! page_group {
+    ($loader:ident, $preload:ident, $group:ident { $($route:ident => $page:ident),* $(,)? }) => {
+        #[derive(Clone, Copy)]
+        enum $group {
+            $($page),*
+        }
 
-        impl $route {
-            /// The route's view, loaded on demand.
-            fn lazy() -> Lazy<$route> {
-                Lazy::new()
+        #[lazy]
+        fn $loader(page: $group) -> AnyView {
+            match page {
+                $($group::$page => $page().into_any()),*
             }
         }
 
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
+        $(
+            struct $route;
+
+            impl $route {
+                /// The route's view, loaded with its group.
+                fn lazy() -> Lazy<$route> {
+                    Lazy::new()
+                }
             }
 
-            fn view(this: Self) -> AnyView {
-                let _ = this;
-                $page().into_any()
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    $loader($group::$page).await
+                }
+
+                /// The router loads the group's chunks before it hydrates the page (`#[lazy]`
+                /// names this loader `__preload_<function>`).
+                async fn preload() {
+                    #[cfg(feature = "hydrate")]
+                    $preload().await;
+                }
             }
-        }
-    )*};
+        )*
+    };
 }
 
-lazy_pages! {
-    HomeRoute => HomePage,
-    LoginRoute => LoginPage,
+page_group!(account_pages, __preload_account_pages, AccountGroup {
     AccountRoute => AccountPage,
     ForcedPasswordRoute => ForcedPasswordPage,
-    AdminHomeRoute => AdminHome,
-    AdminUsersRoute => AdminUsersPage,
-    ClinicSettingsRoute => ClinicSettingsPage,
-    NewUserRoute => NewUserPage,
-    EditUserRoute => EditUserPage,
-    SpecialistHomeRoute => SpecialistHome,
-    PatientHomeRoute => PatientHome,
-    FamilyHomeRoute => FamilyHome,
-    BookingRoute => BookingPage,
+});
+page_group!(booking_pages, __preload_booking_pages, BookingGroup { BookingRoute => BookingPage });
+page_group!(staff_pages, __preload_staff_pages, StaffGroup {
     CalendarRoute => CalendarPage,
     AvailabilityRoute => AvailabilityPage,
-    NotificationsRoute => NotificationsPage,
-}
+});
+page_group!(admin_pages, __preload_admin_pages, AdminGroup {
+    AdminUsersRoute => AdminUsersPage,
+    NewUserRoute => NewUserPage,
+    EditUserRoute => EditUserPage,
+    ClinicSettingsRoute => ClinicSettingsPage,
+});
 
 /// The frame around every page: who is signed in, the header and the main area.
 ///
@@ -172,22 +190,22 @@ pub fn App() -> impl IntoView {
                         // Pages render whole before anything is sent: a refusal can still set its
                         // status (403), nothing streams ahead of the check, and a browser without
                         // JavaScript gets the whole page (a lazy page would otherwise stream).
-                        <Route ssr=SsrMode::Async path=path!("") view=HomeRoute::lazy() />
-                        <Route ssr=SsrMode::Async path=path!("/login") view=LoginRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("") view=HomePage />
+                        <Route ssr=SsrMode::Async path=path!("/login") view=LoginPage />
                         <Route ssr=SsrMode::Async path=path!("/account") view=AccountRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/account/password") view=ForcedPasswordRoute::lazy() />
-                        <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHomeRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHome />
                         <Route ssr=SsrMode::Async path=path!("/admin/users") view=AdminUsersRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/settings") view=ClinicSettingsRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/users/new") view=NewUserRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view=EditUserRoute::lazy() />
-                        <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHomeRoute::lazy() />
-                        <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHomeRoute::lazy() />
-                        <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHomeRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHome />
+                        <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHome />
+                        <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHome />
                         <Route ssr=SsrMode::Async path=path!("/book") view=BookingRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/calendar") view=CalendarRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/availability") view=AvailabilityRoute::lazy() />
-                        <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsPage />
                     </ParentRoute>
                 </Routes>
                 <footer class="border-t border-slate-200 py-4 text-center text-sm text-slate-600">

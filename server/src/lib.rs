@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api_gate;
 pub mod cli;
 pub mod client_addr;
+pub mod compression;
 pub mod csrf;
 pub mod feeds;
 pub mod headers;
@@ -26,6 +27,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{time, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -75,6 +77,8 @@ pub fn router(state: AppState, http: Arc<HttpSettings>) -> Router {
             }),
             headers::security_headers,
         ))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(compression::no_compression_for_cross_site_requests))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

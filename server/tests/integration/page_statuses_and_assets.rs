@@ -100,3 +100,23 @@ async fn hashed_assets_are_sent_precompressed_and_kept_for_a_year(pool: PgPool) 
     assert_eq!(client.get("/login").await.header("cache-control"), Some("no-store"), "pages never are");
     std::fs::remove_dir_all(site).unwrap();
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_are_compressed_except_for_requests_from_other_sites(pool: PgPool) {
+    let mut client = Client::new(app(pool));
+    let page = |site: &'static str| {
+        axum::http::Request::get("/login")
+            .header("accept-encoding", "gzip, br")
+            .header("sec-fetch-site", site)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let same_site = client.send(page("same-origin")).await;
+    assert_eq!(same_site.status, 200);
+    assert_eq!(same_site.header("content-encoding"), Some("br"));
+    assert_eq!(same_site.header("cache-control"), Some("no-store"));
+    // A size an attacker's site can make the browser ask for is never a compressed one.
+    let cross_site = client.send(page("cross-site")).await;
+    assert_eq!(cross_site.header("content-encoding"), None);
+    assert!(cross_site.body.contains("Sign in"), "{}", cross_site.body);
+}
