@@ -38,8 +38,8 @@ use crate::pages::{home::HomePage, not_found::NotFoundPage};
 /// The pages that load together: each group is one split point of the WASM (`#[lazy]`), fetched
 /// when one of its pages is first shown, so a visit downloads the app's core and the group it
 /// opens. Groups, not single pages: with a split point per page, the shared code was cut into
-/// ~270 chunks and `/book` needed 126 requests. The home pages, sign-in and notifications stay
-/// in the core. (Without `cargo leptos --split` everything stays in one WASM file.)
+/// ~270 chunks and `/book` needed 126 requests. The public home page and sign-in stay in the
+/// core. (Without `cargo leptos --split` everything stays in one WASM file.)
 macro_rules! page_group {
     ($loader:ident, $preload:ident, $group:ident { $($route:ident => $page:ident),* $(,)? }) => {
         #[derive(Clone, Copy)]
@@ -87,6 +87,13 @@ macro_rules! page_group {
 page_group!(account_pages, __preload_account_pages, AccountGroup {
     AccountRoute => AccountPage,
     ForcedPasswordRoute => ForcedPasswordPage,
+});
+page_group!(home_pages, __preload_home_pages, HomeGroup {
+    AdminHomeRoute => AdminHome,
+    SpecialistHomeRoute => SpecialistHome,
+    PatientHomeRoute => PatientHome,
+    FamilyHomeRoute => FamilyHome,
+    NotificationsRoute => NotificationsPage,
 });
 page_group!(booking_pages, __preload_booking_pages, BookingGroup { BookingRoute => BookingPage });
 page_group!(staff_pages, __preload_staff_pages, StaffGroup {
@@ -194,18 +201,18 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/login") view=LoginPage />
                         <Route ssr=SsrMode::Async path=path!("/account") view=AccountRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/account/password") view=ForcedPasswordRoute::lazy() />
-                        <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHome />
+                        <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHomeRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/users") view=AdminUsersRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/settings") view=ClinicSettingsRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/users/new") view=NewUserRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view=EditUserRoute::lazy() />
-                        <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHome />
-                        <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHome />
-                        <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHome />
+                        <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHomeRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHomeRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHomeRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/book") view=BookingRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/calendar") view=CalendarRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/availability") view=AvailabilityRoute::lazy() />
-                        <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsPage />
+                        <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsRoute::lazy() />
                     </ParentRoute>
                 </Routes>
                 <footer class="border-t border-slate-200 py-4 text-center text-sm text-slate-600">
