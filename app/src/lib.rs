@@ -42,7 +42,9 @@ use crate::pages::{home::HomePage, not_found::NotFoundPage};
 /// core. (Without `cargo leptos --split` everything stays in one WASM file.)
 macro_rules! page_group {
     ($loader:ident, $preload:ident, $group:ident { $($route:ident => $page:ident),* $(,)? }) => {
+        // Each variant is named after the page component it shows.
         #[derive(Clone, Copy)]
+        #[allow(clippy::enum_variant_names)]
         enum $group {
             $($page),*
         }

@@ -420,16 +420,7 @@ fn ConfirmStep(
             <ActionForm action=reschedule attr:class="mt-6 flex gap-3">
                 <input type="hidden" name="appointment_id" value=appointment.appointment_id.to_string() />
                 <input type="hidden" name="start" value=slot_value(start) />
-                <button
-                    type="submit"
-                    class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
-                    disabled=pending
-                >
-                    "Move it here"
-                </button>
-                <a class="rounded border border-slate-300 px-4 py-2" href=back.clone()>
-                    "Back"
-                </a>
+                <ConfirmActions label="Move it here" back=back.clone() pending />
             </ActionForm>
         }
         .into_any(),
@@ -441,16 +432,7 @@ fn ConfirmStep(
                 <input type="hidden" name="specialist_id" value=specialist.to_string() />
                 <input type="hidden" name="appointment_type" value=kind.clone() />
                 <input type="hidden" name="start" value=slot_value(start) />
-                <button
-                    type="submit"
-                    class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
-                    disabled=pending
-                >
-                    "Confirm booking"
-                </button>
-                <a class="rounded border border-slate-300 px-4 py-2" href=back.clone()>
-                    "Back"
-                </a>
+                <ConfirmActions label="Confirm booking" back=back.clone() pending />
             </ActionForm>
         }
         .into_any(),
@@ -469,6 +451,23 @@ fn ConfirmStep(
                 {body}
             </section>
         </div>
+    }
+}
+
+/// The confirm step's buttons: submit the form, or go back to the week without acting.
+#[component]
+fn ConfirmActions(label: &'static str, back: String, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
+            disabled=pending
+        >
+            {label}
+        </button>
+        <a class="rounded border border-slate-300 px-4 py-2" href=back>
+            "Back"
+        </a>
     }
 }
 
