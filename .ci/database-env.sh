@@ -25,3 +25,16 @@ recreate_sibling_database() {
     -c "drop database if exists \"$name\" with (force)" \
     -c "create database \"$name\""
 }
+
+# A fresh sibling database "<name>_<suffix>", migrated and filled with the demo clinic by the
+# server binary given, every demo account with one new random password, exported as
+# SYEI_DEMO_PASSWORD for what runs next (the end-to-end suite, the benchmarks).
+seed_sibling_database() {
+  local suffix="$1" server="$2" url
+  recreate_sibling_database "$suffix"
+  url=$(sibling_database_url "$suffix")
+  DATABASE_URL="$url" "$server" migrate
+  SYEI_DEMO_PASSWORD="$suffix-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+  export SYEI_DEMO_PASSWORD
+  DATABASE_URL="$url" "$server" seed-demo >/dev/null
+}

@@ -23,12 +23,8 @@ echo "[bench] building (release, precompressed assets)"
 cargo leptos build --release --precompress --split
 
 echo "[bench] benchmark database: fresh, migrated, seeded"
-recreate_sibling_database bench
+seed_sibling_database bench ./target/release/server
 bench_url=$(sibling_database_url bench)
-DATABASE_URL="$bench_url" ./target/release/server migrate
-SYEI_DEMO_PASSWORD="bench-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
-export SYEI_DEMO_PASSWORD
-DATABASE_URL="$bench_url" ./target/release/server seed-demo >/dev/null
 
 # The server runs in the background for the page-speed script; it must not outlive this script,
 # whichever way it ends.

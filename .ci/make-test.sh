@@ -15,12 +15,8 @@ echo "[test] cargo test (domain, database and HTTP tests; each database test get
 cargo test -p app -p server
 
 echo "[test] end-to-end database: fresh, migrated, seeded"
-recreate_sibling_database e2e
+seed_sibling_database e2e ./target/debug/server
 e2e_url=$(sibling_database_url e2e)
-DATABASE_URL="$e2e_url" ./target/debug/server migrate
-SYEI_DEMO_PASSWORD="e2e-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
-export SYEI_DEMO_PASSWORD
-DATABASE_URL="$e2e_url" ./target/debug/server seed-demo >/dev/null
 
 echo "[test] Playwright (cargo leptos end-to-end)"
 # A port of its own, so a running `make run` does not get in the way.
