@@ -12,7 +12,7 @@ pub async fn calendar_feed(State(state): State<AppState>, Path(file): Path<Strin
     if token.len() != 40 || !token.chars().all(|c| c.is_ascii_alphanumeric()) {
         return not_found();
     }
-    match app::server::db::feeds::render(&state.pool, token, chrono::Utc::now()).await {
+    match app::server::services::feeds::render(&state.pool, token, chrono::Utc::now()).await {
         Ok(Some(calendar)) => (
             [
                 (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

@@ -12,8 +12,7 @@ use uuid::Uuid;
 pub async fn get_availability(specialist_id: Option<Uuid>) -> Result<Availability, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        let specialist_id = crate::server::policy::specialist_to_manage(&state.pool, &user, specialist_id).await?;
-        crate::server::db::availability::load(&state.pool, specialist_id).await
+        crate::server::services::availability::load(&state.pool, &user, specialist_id).await
     })
     .await
 }
@@ -23,9 +22,7 @@ pub async fn get_availability(specialist_id: Option<Uuid>) -> Result<Availabilit
 pub async fn save_week(specialist_id: Option<Uuid>, blocks: Vec<BlockInput>) -> Result<(), AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        let specialist_id = crate::server::policy::specialist_to_manage(&state.pool, &user, specialist_id).await?;
-        let week = crate::domain::availability::parse_week(&blocks).map_err(AppError::Validation)?;
-        crate::server::db::availability::replace_week(&state.pool, &user, specialist_id, &week).await
+        crate::server::services::availability::save_week(&state.pool, &user, specialist_id, &blocks).await
     })
     .await
 }
@@ -41,21 +38,16 @@ pub async fn add_exception(
 ) -> Result<(), AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        let specialist_id = crate::server::policy::specialist_to_manage(&state.pool, &user, specialist_id).await?;
-        if !crate::domain::dates::is_plannable(date) {
-            return Err(AppError::invalid("date", crate::domain::dates::out_of_range_message()));
-        }
-        let hours = if day_off {
-            None
-        } else {
-            use crate::domain::availability::parse_time;
-            match (parse_time(&start), parse_time(&end)) {
-                (Some(s), Some(e)) if e > s => Some((s, e)),
-                (Some(_), Some(_)) => return Err(AppError::invalid("end", "The end must be after the start.")),
-                _ => return Err(AppError::invalid("start", "Enter times as HH:MM, or mark the day off.")),
-            }
-        };
-        crate::server::db::availability::add_exception(&state.pool, &user, specialist_id, date, hours).await
+        crate::server::services::availability::add_exception(
+            &state.pool,
+            &user,
+            specialist_id,
+            date,
+            day_off,
+            &start,
+            &end,
+        )
+        .await
     })
     .await
 }
@@ -64,7 +56,7 @@ pub async fn add_exception(
 pub async fn remove_exception(availability_block_id: Uuid) -> Result<(), AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::db::availability::remove_exception(&state.pool, &user, availability_block_id).await
+        crate::server::services::availability::remove_exception(&state.pool, &user, availability_block_id).await
     })
     .await
 }

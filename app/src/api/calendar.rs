@@ -19,8 +19,15 @@ pub async fn get_staff_calendar(
         if anchor.is_some_and(|date| !crate::domain::dates::is_plannable(date)) {
             return Err(AppError::invalid("anchor", crate::domain::dates::out_of_range_message()));
         }
-        crate::server::db::staff_calendar::calendar(&state.pool, &user, view, anchor, specialist_id, chrono::Utc::now())
-            .await
+        crate::server::services::calendar::staff_calendar(
+            &state.pool,
+            &user,
+            view,
+            anchor,
+            specialist_id,
+            chrono::Utc::now(),
+        )
+        .await
     })
     .await
 }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub async fn feed_status() -> Result<FeedLink, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::db::feeds::status(&state.pool, &user).await
+        crate::server::services::feeds::status(&state.pool, &user).await
     })
     .await
 }
@@ -19,7 +19,7 @@ pub async fn feed_status() -> Result<FeedLink, AppError> {
 pub async fn create_feed() -> Result<String, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        let token = crate::server::db::feeds::create(&state.pool, &user).await?;
+        let token = crate::server::services::feeds::create(&state.pool, &user).await?;
         Ok(format!("{FEED_PATH_PREFIX}{token}.ics"))
     })
     .await
@@ -29,7 +29,7 @@ pub async fn create_feed() -> Result<String, AppError> {
 pub async fn revoke_feed() -> Result<(), AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::db::feeds::revoke(&state.pool, &user).await
+        crate::server::services::feeds::revoke(&state.pool, &user).await
     })
     .await
 }

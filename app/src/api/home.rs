@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub async fn admin_summary() -> Result<AdminOverview, AppError> {
     crate::server::respond(async move {
         let (_, state) = crate::server::caller().await?;
-        crate::server::db::home::admin_summary(&state.pool).await
+        crate::server::services::home::admin_summary(&state.pool).await
     })
     .await
 }
@@ -17,7 +17,7 @@ pub async fn admin_summary() -> Result<AdminOverview, AppError> {
 pub async fn specialist_today() -> Result<SpecialistDay, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::db::home::specialist_today(&state.pool, user.user_id).await
+        crate::server::services::home::specialist_today(&state.pool, user.user_id).await
     })
     .await
 }
@@ -26,7 +26,7 @@ pub async fn specialist_today() -> Result<SpecialistDay, AppError> {
 pub async fn my_care() -> Result<CareOverview, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::db::home::my_care(&state.pool, user.user_id).await
+        crate::server::services::home::my_care(&state.pool, user.user_id).await
     })
     .await
 }
@@ -35,7 +35,7 @@ pub async fn my_care() -> Result<CareOverview, AppError> {
 pub async fn family_home() -> Result<Vec<HelpedPatient>, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::db::home::family_home(&state.pool, user.user_id).await
+        crate::server::services::home::family_home(&state.pool, user.user_id).await
     })
     .await
 }

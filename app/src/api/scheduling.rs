@@ -122,7 +122,7 @@ pub async fn reschedule_appointment(
 pub async fn my_appointments() -> Result<Vec<PatientAppointment>, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::db::scheduling::appointments_of_patients_for(&state.pool, &user, Utc::now()).await
+        crate::server::services::booking::appointments_for(&state.pool, &user, Utc::now()).await
     })
     .await
 }

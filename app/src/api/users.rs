@@ -44,8 +44,7 @@ pub async fn patient_options() -> Result<Vec<PatientOption>, AppError> {
 pub async fn create_user(form: UserForm) -> Result<IssuedPassword, AppError> {
     crate::server::respond(async move {
         let (admin, state) = crate::server::caller().await?;
-        let user = parse(&form)?;
-        crate::server::db::users::create(&state.pool, admin.user_id, user).await
+        crate::server::services::users::create(&state.pool, admin.user_id, &form).await
     })
     .await
 }
@@ -54,8 +53,7 @@ pub async fn create_user(form: UserForm) -> Result<IssuedPassword, AppError> {
 pub async fn update_user(user_id: Uuid, form: UserForm) -> Result<(), AppError> {
     crate::server::respond(async move {
         let (admin, state) = crate::server::caller().await?;
-        let user = parse(&form)?;
-        crate::server::db::users::update(&state.pool, admin.user_id, user_id, user).await
+        crate::server::services::users::update(&state.pool, admin.user_id, user_id, &form).await
     })
     .await
 }
@@ -65,10 +63,7 @@ pub async fn update_user(user_id: Uuid, form: UserForm) -> Result<(), AppError> 
 pub async fn set_user_active(user_id: Uuid, active: bool) -> Result<(), AppError> {
     crate::server::respond(async move {
         let (admin, state) = crate::server::caller().await?;
-        if admin.user_id == user_id && !active {
-            return Err(AppError::Conflict("You cannot deactivate your own account.".into()));
-        }
-        crate::server::db::users::set_active(&state.pool, admin.user_id, user_id, active).await
+        crate::server::services::users::set_active(&state.pool, admin.user_id, user_id, active).await
     })
     .await
 }
@@ -78,17 +73,7 @@ pub async fn set_user_active(user_id: Uuid, active: bool) -> Result<(), AppError
 pub async fn reset_password(user_id: Uuid) -> Result<IssuedPassword, AppError> {
     crate::server::respond(async move {
         let (admin, state) = crate::server::caller().await?;
-        let temporary_password = crate::server::password::temporary_password();
-        let hash = crate::server::password::hash_password(temporary_password.clone()).await?;
-        let mut tx = crate::server::audit::begin_as(&state.pool, admin.user_id).await?;
-        crate::server::db::users::set_password(&mut tx, user_id, &hash, true).await?;
-        tx.commit().await?;
-        Ok(IssuedPassword { user_id, temporary_password })
+        crate::server::services::users::reset_password(&state.pool, admin.user_id, user_id).await
     })
     .await
-}
-
-#[cfg(feature = "ssr")]
-fn parse(form: &UserForm) -> Result<crate::domain::user_form::ValidUser, AppError> {
-    crate::domain::user_form::parse_user_form(form, chrono::Utc::now().date_naive()).map_err(AppError::Validation)
 }

@@ -1,23 +1,45 @@
+//! Working-hours queries. `services::availability` decides who may change which and shapes
+//! the rows for the editor.
+
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::domain::availability::{BlockInput, ValidBlock};
+use crate::domain::availability::ValidBlock;
 use crate::error::AppError;
 use crate::model::auth::CurrentUser;
-use crate::model::availability::{Availability, ExceptionView};
 use crate::server::audit::begin_as;
-use crate::server::policy::specialist_to_manage;
 
-pub async fn load(pool: &PgPool, specialist_id: Uuid) -> Result<Availability, AppError> {
-    let specialist = sqlx::query!(
+pub struct SpecialistHeader {
+    pub time_zone: String,
+    pub name: String,
+}
+
+pub async fn specialist_header(pool: &PgPool, specialist_id: Uuid) -> Result<SpecialistHeader, AppError> {
+    let header = sqlx::query_as!(
+        SpecialistHeader,
         r#"select s.time_zone, u.first_name || ' ' || u.last_name as "name!"
            from specialists s join users u on u.user_id = s.user_id where s.specialist_id = $1"#,
         specialist_id
     )
     .fetch_one(pool)
     .await?;
-    let rows = sqlx::query!(
+    Ok(header)
+}
+
+/// A weekly block (no date) or an exception for one date (no times: a day off).
+pub struct BlockRow {
+    pub availability_block_id: Uuid,
+    pub day_of_week: i16,
+    pub start_time: Option<NaiveTime>,
+    pub end_time: Option<NaiveTime>,
+    pub exception_date: Option<NaiveDate>,
+}
+
+/// The weekly blocks, then the exceptions from yesterday on.
+pub async fn blocks(pool: &PgPool, specialist_id: Uuid) -> Result<Vec<BlockRow>, AppError> {
+    let rows = sqlx::query_as!(
+        BlockRow,
         r#"select availability_block_id, day_of_week, start_time, end_time, exception_date
            from availability_blocks where specialist_id = $1
              and (exception_date is null or exception_date >= current_date - 1)
@@ -26,33 +48,7 @@ pub async fn load(pool: &PgPool, specialist_id: Uuid) -> Result<Availability, Ap
     )
     .fetch_all(pool)
     .await?;
-    let mut weekly = Vec::new();
-    let mut exceptions = Vec::new();
-    let hhmm = |t: Option<NaiveTime>| t.map(|t| t.format("%H:%M").to_string()).unwrap_or_default();
-    for row in rows {
-        match row.exception_date {
-            None => weekly.push(BlockInput {
-                day_of_week: row.day_of_week,
-                start: hhmm(row.start_time),
-                end: hhmm(row.end_time),
-            }),
-            Some(date) => exceptions.push(ExceptionView {
-                availability_block_id: row.availability_block_id,
-                date,
-                hours: match (row.start_time, row.end_time) {
-                    (Some(_), Some(_)) => format!("{}-{}", hhmm(row.start_time), hhmm(row.end_time)),
-                    _ => "Day off".to_string(),
-                },
-            }),
-        }
-    }
-    Ok(Availability {
-        specialist_id,
-        specialist_name: specialist.name,
-        time_zone: specialist.time_zone,
-        weekly,
-        exceptions,
-    })
+    Ok(rows)
 }
 
 pub async fn replace_week(
@@ -113,16 +109,18 @@ pub async fn add_exception(
     Ok(())
 }
 
-pub async fn remove_exception(pool: &PgPool, user: &CurrentUser, availability_block_id: Uuid) -> Result<(), AppError> {
+/// The specialist an exception belongs to (None for a weekly block or an unknown id).
+pub async fn exception_owner(pool: &PgPool, availability_block_id: Uuid) -> Result<Option<Uuid>, AppError> {
     let owner = sqlx::query_scalar!(
         "select specialist_id from availability_blocks where availability_block_id = $1 and exception_date is not null",
         availability_block_id
     )
     .fetch_optional(pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    // Same rule as editing: own hours, or an admin.
-    specialist_to_manage(pool, user, Some(owner)).await?;
+    .await?;
+    Ok(owner)
+}
+
+pub async fn remove_exception(pool: &PgPool, user: &CurrentUser, availability_block_id: Uuid) -> Result<(), AppError> {
     let mut tx = begin_as(pool, user.user_id).await?;
     sqlx::query!("delete from availability_blocks where availability_block_id = $1", availability_block_id)
         .execute(&mut *tx)

@@ -7,13 +7,12 @@ use chrono_tz::Tz;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::home::when_label;
 use crate::domain::appointment_status::AppointmentStatus;
 use crate::domain::role::Role;
 use crate::domain::slots::{Busy, Exception, Schedule, WeeklyBlock};
 use crate::error::AppError;
 use crate::model::auth::CurrentUser;
-use crate::model::scheduling::{AppointmentType, NotificationItem, Notifications, PatientAppointment};
+use crate::model::scheduling::{AppointmentType, NotificationItem, Notifications};
 
 pub struct ClinicSettings {
     pub buffer: Duration,
@@ -185,14 +184,27 @@ pub async fn notify_specialist(
     Ok(())
 }
 
+/// An appointment of a patient the caller may see: their own (as a patient) or one they help
+/// with a grant to view appointments. `may_change` says the caller may also change it.
+pub struct PatientAppointmentRow {
+    pub appointment_id: Uuid,
+    pub specialist_id: Uuid,
+    pub start_datetime: DateTime<Utc>,
+    pub end_datetime: DateTime<Utc>,
+    pub status: String,
+    pub appointment_type: String,
+    pub time_zone: String,
+    pub patient_name: String,
+    pub specialist_name: String,
+    pub may_change: bool,
+}
+
 pub async fn appointments_of_patients_for(
     pool: &PgPool,
     user: &CurrentUser,
-    now: DateTime<Utc>,
-) -> Result<Vec<PatientAppointment>, AppError> {
-    let mut conn = pool.acquire().await?;
-    let notice = settings(&mut conn).await?.patient_change_notice;
-    let rows = sqlx::query!(
+) -> Result<Vec<PatientAppointmentRow>, AppError> {
+    let rows = sqlx::query_as!(
+        PatientAppointmentRow,
         r#"select a.appointment_id, a.specialist_id, a.start_datetime, a.end_datetime, a.status, a.appointment_type,
                   s.time_zone, pu.first_name || ' ' || pu.last_name as "patient_name!",
                   su.first_name || ' ' || su.last_name as "specialist_name!",
@@ -209,26 +221,9 @@ pub async fn appointments_of_patients_for(
         user.user_id,
         user.role == Role::Patient,
     )
-    .fetch_all(&mut *conn)
+    .fetch_all(pool)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            let status: AppointmentStatus = r.status.parse().map_err(AppError::internal)?;
-            let active = status.holds_time();
-            Ok(PatientAppointment {
-                appointment_id: r.appointment_id,
-                patient_name: r.patient_name,
-                specialist_name: r.specialist_name,
-                appointment_type: r.appointment_type,
-                when: when_label(r.start_datetime, r.end_datetime, &r.time_zone),
-                status,
-                can_change: active && r.may_change && r.start_datetime - now >= notice,
-                specialist_id: r.specialist_id,
-                start: r.start_datetime,
-                date: r.start_datetime.with_timezone(&r.time_zone.parse().unwrap_or(chrono_tz::UTC)).date_naive(),
-            })
-        })
-        .collect()
+    Ok(rows)
 }
 
 pub struct LockedAppointment {

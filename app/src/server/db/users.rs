@@ -209,10 +209,9 @@ pub async fn bump_session_epoch(conn: &mut PgConnection, user_id: Uuid) -> Resul
 use crate::domain::user_form::{Profile, UserForm, ValidUser};
 use crate::model::account::AccountProfile;
 use crate::model::auth::CurrentUser;
-use crate::model::users::{IssuedPassword, PatientOption, UserDetail, UserListItem, UserPage, USERS_PAGE_SIZE};
+use crate::model::users::{PatientOption, UserDetail, UserListItem, UserPage, USERS_PAGE_SIZE};
 use crate::server::audit::begin_as;
 use crate::server::db_errors::{on_constraint, ConstraintMessage};
-use crate::server::password::{hash_password, temporary_password};
 
 /// The constraint violations a person can cause with an account form, as messages next to the
 /// right field.
@@ -338,16 +337,14 @@ pub async fn patient_options(pool: &PgPool, user: &CurrentUser) -> Result<Vec<Pa
     Ok(options)
 }
 
-/// The account and its profile in one transaction: nothing is half-saved.
-pub async fn create(pool: &PgPool, admin_id: Uuid, user: ValidUser) -> Result<IssuedPassword, AppError> {
-    let temporary_password = temporary_password();
-    let hash = hash_password(temporary_password.clone()).await?;
+/// The account and its profile in one transaction: nothing is half-saved. Returns the new id.
+pub async fn create(pool: &PgPool, admin_id: Uuid, user: &ValidUser, password_hash: &str) -> Result<Uuid, AppError> {
     let mut tx = begin_as(pool, admin_id).await?;
     let user_id = sqlx::query_scalar!(
         r#"insert into users (email, password_hash, role, first_name, last_name, phone, must_change_password, created_by, updated_by)
            values ($1, $2, $3, $4, $5, $6, true, $7, $7) returning user_id"#,
         user.email.as_str(),
-        hash,
+        password_hash,
         user.role.as_str(),
         user.first_name,
         user.last_name,
@@ -359,18 +356,18 @@ pub async fn create(pool: &PgPool, admin_id: Uuid, user: ValidUser) -> Result<Is
     .map_err(constraint_error)?;
     save_profile(&mut tx, user_id, &user.profile).await?;
     tx.commit().await?;
-    Ok(IssuedPassword { user_id, temporary_password })
+    Ok(user_id)
 }
 
-pub async fn update(pool: &PgPool, admin_id: Uuid, user_id: Uuid, user: ValidUser) -> Result<(), AppError> {
+/// The role of an account, if it exists.
+pub async fn role_of(pool: &PgPool, user_id: Uuid) -> Result<Option<Role>, AppError> {
+    let role = sqlx::query_scalar!("select role from users where user_id = $1", user_id).fetch_optional(pool).await?;
+    role.map(|role| role.parse().map_err(AppError::internal)).transpose()
+}
+
+/// The account's names, email, phone and profile (never its role), in one transaction.
+pub async fn update(pool: &PgPool, admin_id: Uuid, user_id: Uuid, user: &ValidUser) -> Result<(), AppError> {
     let mut tx = begin_as(pool, admin_id).await?;
-    let current_role = sqlx::query_scalar!("select role from users where user_id = $1 for update", user_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if current_role != user.role.as_str() {
-        return Err(AppError::invalid("role", "The role of an account cannot change; create a new account instead."));
-    }
     sqlx::query!(
         r#"update users set email = $2, first_name = $3, last_name = $4, phone = $5 where user_id = $1"#,
         user_id,

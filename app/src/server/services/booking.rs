@@ -11,13 +11,13 @@ use crate::domain::role::Role;
 use crate::domain::slots::{explain, free_slots, SlotRules, Unbookable};
 use crate::error::AppError;
 use crate::model::auth::CurrentUser;
-use crate::model::scheduling::SLOT_TAKEN;
+use crate::model::scheduling::{PatientAppointment, SLOT_TAKEN};
 use crate::server::audit::begin_as;
 use crate::server::db::care_team::{self, Joined};
-use crate::server::db::home::when_label;
 use crate::server::db::scheduling::{self as db, ClinicSettings, LockedAppointment};
 use crate::server::db_errors::{is_deadlock, retry_on_deadlock};
 use crate::server::policy::appointment_rights;
+use crate::server::services::zones::when_label;
 
 /// The slot engine's rules for an appointment of `duration`, from the clinic's settings.
 pub fn rules(settings: &ClinicSettings, duration: Duration, now: DateTime<Utc>) -> SlotRules {
@@ -363,4 +363,38 @@ async fn reschedule_once(
     db::notify_specialist(&mut tx, appointment.specialist_id, "Appointment moved", &message).await?;
     tx.commit().await?;
     Ok(Some(after))
+}
+
+/// The appointments of the patients the caller may see (their own, or the ones they help),
+/// newest first, each saying whether the caller may still change it: an active appointment,
+/// a caller allowed to change it, and at least the clinic's notice before it starts.
+pub async fn appointments_for(
+    pool: &PgPool,
+    user: &CurrentUser,
+    now: DateTime<Utc>,
+) -> Result<Vec<PatientAppointment>, AppError> {
+    let notice = {
+        let mut conn = pool.acquire().await?;
+        db::settings(&mut conn).await?.patient_change_notice
+    };
+    db::appointments_of_patients_for(pool, user)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let status: AppointmentStatus = r.status.parse().map_err(AppError::internal)?;
+            let zone: chrono_tz::Tz = r.time_zone.parse().unwrap_or(chrono_tz::UTC);
+            Ok(PatientAppointment {
+                appointment_id: r.appointment_id,
+                patient_name: r.patient_name,
+                specialist_name: r.specialist_name,
+                appointment_type: r.appointment_type,
+                when: when_label(r.start_datetime, r.end_datetime, &r.time_zone),
+                status,
+                can_change: status.holds_time() && r.may_change && r.start_datetime - now >= notice,
+                specialist_id: r.specialist_id,
+                start: r.start_datetime,
+                date: r.start_datetime.with_timezone(&zone).date_naive(),
+            })
+        })
+        .collect()
 }

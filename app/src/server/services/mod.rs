@@ -1,6 +1,11 @@
 //! The rules of each area: who may do what to which record (with `policy`), the transactions,
 //! the messages people read, retries. They call `db` for queries and return model DTOs.
 
+pub mod availability;
 pub mod booking;
+pub mod calendar;
+pub mod feeds;
+pub mod home;
 pub mod slots;
+pub mod users;
 pub mod zones;

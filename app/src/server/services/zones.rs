@@ -1,7 +1,7 @@
 //! Time zones, on the server only: the browser shows labels the server wrote and asks the server
 //! to place a wall-clock time it picked, so the IANA database never ships in the WASM.
 
-use chrono::{NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::error::AppError;
@@ -23,6 +23,13 @@ pub fn place_time(zone_name: &str, local: NaiveDateTime) -> Result<PlacedTime, A
     Ok(PlacedTime { start: at.with_timezone(&Utc), label: at.format("%a %-d %b, %H:%M").to_string() })
 }
 
+/// "Tue 1 Dec, 10:00–11:00 (Europe/Madrid)": in the specialist's zone, labelled with it.
+pub fn when_label(start: DateTime<Utc>, end: DateTime<Utc>, zone_name: &str) -> String {
+    let tz: Tz = zone_name.parse().unwrap_or(chrono_tz::UTC);
+    let (start, end) = (start.with_timezone(&tz), end.with_timezone(&tz));
+    format!("{}–{} ({zone_name})", start.format("%a %-d %b, %H:%M"), end.format("%H:%M"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,6 +46,14 @@ mod tests {
         assert_eq!(winter.label, "Tue 1 Dec, 10:00");
         let summer = place_time("Europe/Madrid", local(2026, 7, 1, 10, 0)).unwrap();
         assert_eq!(summer.start.to_rfc3339(), "2026-07-01T08:00:00+00:00");
+    }
+
+    #[test]
+    fn labels_are_in_the_named_zone() {
+        let start = "2026-12-01T09:00:00Z".parse().unwrap();
+        let end = "2026-12-01T10:00:00Z".parse().unwrap();
+        assert_eq!(when_label(start, end, "Europe/Madrid"), "Tue 1 Dec, 10:00–11:00 (Europe/Madrid)");
+        assert_eq!(when_label(start, end, "America/New_York"), "Tue 1 Dec, 04:00–05:00 (America/New_York)");
     }
 
     #[test]
