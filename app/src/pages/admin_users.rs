@@ -96,6 +96,7 @@ fn UserList() -> impl IntoView {
                     .map(|result| {
                         let page_count = result.page_count();
                         let current = result.page;
+                        let (first, last) = (current <= 1, current >= page_count);
                         view! {
                             <table
                                 class="mt-6 w-full border-collapse overflow-hidden rounded-lg bg-white text-left"
@@ -137,10 +138,12 @@ fn UserList() -> impl IntoView {
                                         .collect_view()}
                                 </tbody>
                             </table>
+                            // `first` and `last` are worked out above: a comparison written in an
+                            // attribute broke the markup (the formatter read `>=` as the tag's end).
                             <nav class="mt-4 flex items-center gap-4" aria-label="Pages">
                                 <button
                                     class="rounded border px-3 py-1 disabled:opacity-50"
-                                    disabled=current <= 1
+                                    disabled=first
                                     on:click=move |_| page.update(|p| *p -= 1)
                                 >
                                     "Previous"
@@ -148,8 +151,11 @@ fn UserList() -> impl IntoView {
                                 <span class="text-sm">
                                     {format!("Page {current} of {page_count} · {} users", result.total)}
                                 </span>
-                                <button class="rounded border px-3 py-1 disabled:opacity-50" disabled=current>
-                                    = page_count on:click=move |_| page.update(|p| *p += 1)>
+                                <button
+                                    class="rounded border px-3 py-1 disabled:opacity-50"
+                                    disabled=last
+                                    on:click=move |_| page.update(|p| *p += 1)
+                                >
                                     "Next"
                                 </button>
                             </nav>
