@@ -1,6 +1,7 @@
 //! Reusable UI pieces.
 
 pub mod auth;
+pub mod button;
 pub mod form;
 pub mod layout;
 pub mod modal;
