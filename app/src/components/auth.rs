@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::api::auth::{get_current_user, CurrentUser, Login, Logout, SignedIn};
+use crate::components::button::{ButtonLink, Variant};
 use crate::components::layout::MessagePanel;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -149,9 +150,9 @@ pub fn PleaseSignIn() -> impl IntoView {
         >
             <h1 class="text-2xl font-semibold">"Please sign in"</h1>
             <p class="mt-3 text-slate-700">"This page is for signed-in users. Your session may have ended."</p>
-            <a href="/login" class="mt-6 inline-block rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">
+            <ButtonLink href="/login" variant=Variant::Primary class="mt-6">
                 "Sign in"
-            </a>
+            </ButtonLink>
         </section>
     }
 }

@@ -1,8 +1,15 @@
-//! Form fields with their label and the server's message for them.
+//! Form fields with their label and the server's message for them. Every field follows one
+//! pattern: a `<label for>` naming it, `aria-invalid` while its message shows, and the message in
+//! a `FieldError` the field points at (`aria-describedby`), so a screen reader reads both.
 
 use leptos::prelude::*;
 
+use crate::components::button::{Button, Size, Variant};
 use crate::error::AppError;
+
+/// The look of a text input or select.
+pub const FIELD: &str =
+    "rounded border border-slate-300 bg-white px-3 py-2 disabled:bg-slate-100 aria-[invalid=true]:border-red-600";
 
 /// The message for `field` in the latest result of an action, if it failed validation.
 pub fn field_error<T: Clone + Send + Sync + 'static>(
@@ -50,15 +57,107 @@ pub fn TextField(
                 autocomplete=autocomplete
                 required=required
                 disabled=disabled
-                class="rounded border border-slate-300 px-3 py-2 disabled:bg-slate-100 aria-[invalid=true]:border-red-600"
+                class=FIELD
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=error_id.clone()
                 prop:value=value
                 on:input=move |ev| on_input.run(event_target_value(&ev))
             />
-            <p id=error_id class="min-h-5 text-sm text-red-700" role="alert">
-                {move || error.get()}
-            </p>
+            <FieldError id=error_id message=error />
+        </div>
+    }
+}
+
+/// The note under a field saying what is wrong with it. It is always in the page (empty while
+/// all is well; `min-h-5` keeps the layout still), so screen readers announce the message the
+/// moment it appears (`role="alert"`).
+#[component]
+pub fn FieldError(
+    /// For the field's `aria-describedby`.
+    #[prop(optional, into)]
+    id: Option<String>,
+    #[prop(into)] message: Signal<Option<String>>,
+    /// Layout only (margins).
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    let class = format!("min-h-5 text-sm text-red-700 {class}").trim_end().to_string();
+    view! {
+        <p id=id class=class role="alert">
+            {move || message.get()}
+        </p>
+    }
+}
+
+/// One option of a `SelectField`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Choice {
+        Choice { value: value.into(), label: label.into() }
+    }
+}
+
+/// A labelled select. The option matching `value` is marked `selected` in the HTML, so the page
+/// shows the choice (and a form sent before the WASM has loaded carries it); in the browser the
+/// select follows `value` as it changes.
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    /// The select's id (what the label points at); its message note is `{id}-error`.
+    id: &'static str,
+    /// The form field, when the select is part of a form.
+    #[prop(optional)]
+    name: Option<&'static str>,
+    #[prop(into)] options: Signal<Vec<Choice>>,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_change: Callback<String>,
+    /// The server's message for this field; without it the select has no message note.
+    #[prop(optional, into)]
+    error: Option<Signal<Option<String>>>,
+    #[prop(optional, into)] disabled: Signal<bool>,
+    /// Layout only (width, margins) of the label and select together.
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let wrapper = format!("flex flex-col gap-1 {class}").trim_end().to_string();
+    view! {
+        <div class=wrapper>
+            <label for=id class="text-sm font-medium text-slate-800">
+                {label}
+            </label>
+            <select
+                id=id
+                name=name
+                class=FIELD
+                disabled=disabled
+                aria-invalid=move || error.map(|e| e.get().is_some().to_string())
+                aria-describedby=error.map(|_| error_id.clone())
+                prop:value=move || value.get()
+                on:change=move |ev| on_change.run(event_target_value(&ev))
+            >
+                {move || {
+                    let chosen = value.get_untracked();
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|choice| {
+                            let selected = choice.value == chosen;
+                            view! {
+                                <option value=choice.value selected=selected>
+                                    {choice.label}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            {error.map(|message| view! { <FieldError id=error_id.clone() message /> })}
         </div>
     }
 }
@@ -111,32 +210,27 @@ pub fn ConfirmButton(
             view! {
                 <span class="flex flex-wrap items-center gap-2" role="group" aria-label=question>
                     <span class="text-sm">{question}</span>
-                    <button
-                        class="rounded bg-red-700 px-2 py-1 text-sm text-white hover:bg-red-800"
-                        on:click=move |_| {
+                    <Button
+                        variant=Variant::Danger
+                        size=Size::Small
+                        on_click=move |()| {
                             asking.set(false);
                             on_confirm.run(());
                         }
                     >
                         {confirm}
-                    </button>
-                    <button
-                        class="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100"
-                        on:click=move |_| asking.set(false)
-                    >
+                    </Button>
+                    <Button size=Size::Small on_click=move |()| asking.set(false)>
                         "Keep it"
-                    </button>
+                    </Button>
                 </span>
             }
             .into_any()
         } else {
             view! {
-                <button
-                    class="rounded border border-red-700 px-2 py-1 text-sm text-red-800 hover:bg-red-50"
-                    on:click=move |_| asking.set(true)
-                >
+                <Button variant=Variant::DangerOutline size=Size::Small on_click=move |()| asking.set(true)>
                     {label}
-                </button>
+                </Button>
             }
             .into_any()
         }

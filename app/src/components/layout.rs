@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::auth::use_auth;
+use crate::components::button::{Button, ButtonLink, ButtonType, Size, Variant};
 use crate::domain::navigation::nav_items;
 use crate::domain::role::Role;
 
@@ -54,24 +55,18 @@ pub fn Header() -> impl IntoView {
                                             {user.display_name()}
                                         </span>
                                         <ActionForm action=auth.logout>
-                                            <button
-                                                type="submit"
-                                                class="rounded border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100"
-                                            >
+                                            <Button kind=ButtonType::Submit size=Size::Small>
                                                 "Sign out"
-                                            </button>
+                                            </Button>
                                         </ActionForm>
                                     }
                                         .into_any()
                                 }
                                 None => {
                                     view! {
-                                        <a
-                                            href="/login"
-                                            class="rounded bg-teal-700 px-3 py-1 text-sm text-white hover:bg-teal-800"
-                                        >
+                                        <ButtonLink href="/login" variant=Variant::Primary size=Size::Small>
                                             "Sign in"
-                                        </a>
+                                        </ButtonLink>
                                     }
                                         .into_any()
                                 }
@@ -138,9 +133,9 @@ pub fn MessagePanel(title: String, children: Children) -> impl IntoView {
         <section class="mx-auto max-w-xl rounded-lg border border-slate-200 bg-white p-8 text-center shadow-sm">
             <h1 class="text-2xl font-semibold">{title}</h1>
             <div class="mt-3 text-slate-700">{children()}</div>
-            <a href="/" class="mt-6 inline-block rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">
+            <ButtonLink href="/" variant=Variant::Primary class="mt-6">
                 "Go to the home page"
-            </a>
+            </ButtonLink>
         </section>
     }
 }

@@ -1,7 +1,10 @@
 //! Reusable UI pieces.
 
+pub mod appointment_type;
 pub mod auth;
+pub mod button;
 pub mod form;
 pub mod layout;
 pub mod modal;
 pub mod page;
+pub mod slot_picker;

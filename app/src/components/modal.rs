@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
+use crate::components::button::{Button, Size};
+
 /// What keyboard focus can land on inside the dialog.
 const FOCUSABLE: &str = "button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), \
                          textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
@@ -64,9 +66,9 @@ pub fn Modal(title: String, #[prop(into)] on_close: Callback<()>, children: Chil
                     <h2 id="dialog-title" class="text-xl font-semibold">
                         {title}
                     </h2>
-                    <button class="rounded border border-slate-300 px-3 py-1" on:click=move |_| on_close.run(())>
+                    <Button size=Size::Small on_click=on_close>
                         "Close"
-                    </button>
+                    </Button>
                 </div>
                 {children()}
             </section>

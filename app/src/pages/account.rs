@@ -4,7 +4,8 @@ use leptos_router::hooks::use_navigate;
 use crate::api::account::{my_profile, ChangePassword, SignOutEverywhere};
 use crate::api::feeds::{feed_status, CreateFeed, FeedLink, RevokeFeed};
 use crate::components::auth::use_auth;
-use crate::components::form::{field_error, ActionError};
+use crate::components::button::{Button, ButtonLink, ButtonType, Variant};
+use crate::components::form::{field_error, ActionError, FieldError, FIELD};
 use crate::components::layout::MessagePanel;
 use crate::components::page::Page;
 use crate::domain::role::Role;
@@ -127,10 +128,10 @@ fn CalendarFeed(status: FeedLink) -> impl IntoView {
             }}
             <ActionError result=Signal::derive(move || create.value().get()) />
             <div class="mt-4 flex flex-wrap gap-3">
-                <button
-                    class="rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60"
-                    disabled=move || create.pending().get()
-                    on:click=move |_| {
+                <Button
+                    variant=Variant::Primary
+                    disabled=create.pending()
+                    on_click=move |()| {
                         create.dispatch(CreateFeed {});
                     }
                 >
@@ -141,16 +142,16 @@ fn CalendarFeed(status: FeedLink) -> impl IntoView {
                             "Make a private link"
                         }
                     }}
-                </button>
+                </Button>
                 <Show when=move || live_since.get().is_some()>
-                    <button
-                        class="rounded border border-red-700 px-4 py-2 text-red-800"
-                        on:click=move |_| {
+                    <Button
+                        variant=Variant::DangerOutline
+                        on_click=move |()| {
                             revoke.dispatch(RevokeFeed {});
                         }
                     >
                         "Revoke the link"
-                    </button>
+                    </Button>
                 </Show>
             </div>
         </section>
@@ -199,14 +200,16 @@ pub fn ChangePasswordForm() -> impl IntoView {
                         "Your password has been changed."
                     </p>
                 </Show>
-                <button type="submit" class="self-start rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">
+                <Button variant=Variant::Primary kind=ButtonType::Submit class="self-start">
                     "Change password"
-                </button>
+                </Button>
             </ActionForm>
         </section>
     }
 }
 
+/// A password input in the fields' pattern. Not a `TextField`: nothing in the page holds what is
+/// typed (the form sends it, also before the WASM has loaded).
 #[component]
 fn PasswordInput(
     name: &'static str,
@@ -215,6 +218,7 @@ fn PasswordInput(
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
     view! {
         <div class="flex flex-col gap-1">
             <label for=id.clone() class="text-sm font-medium">
@@ -226,12 +230,11 @@ fn PasswordInput(
                 type="password"
                 autocomplete=autocomplete
                 required
-                class="rounded border border-slate-300 px-3 py-2"
+                class=FIELD
                 aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=error_id.clone()
             />
-            <p class="min-h-5 text-sm text-red-700" role="alert">
-                {move || error.get()}
-            </p>
+            <FieldError id=error_id message=error />
         </div>
     }
 }
@@ -254,9 +257,9 @@ fn SignOutEverywhereForm() -> impl IntoView {
                 "Ends every session of your account, on every device, including this one."
             </p>
             <ActionForm action attr:class="mt-4">
-                <button type="submit" class="rounded border border-red-700 px-4 py-2 text-red-800 hover:bg-red-50">
+                <Button variant=Variant::DangerOutline kind=ButtonType::Submit>
                     "Sign out everywhere"
-                </button>
+                </Button>
             </ActionForm>
         </section>
     }
@@ -275,9 +278,9 @@ pub fn ForcedPasswordPage() -> impl IntoView {
                         view! {
                             <MessagePanel title="Your password is set".to_string()>
                                 <p>"You can continue to your page."</p>
-                                <a class="mt-3 inline-block rounded bg-teal-700 px-4 py-2 text-white" href=home>
+                                <ButtonLink href=home variant=Variant::Primary class="mt-3">
                                     "Continue"
-                                </a>
+                                </ButtonLink>
                             </MessagePanel>
                         }
                             .into_any()

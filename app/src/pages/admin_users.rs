@@ -9,7 +9,8 @@ use crate::api::specialists::list_specialists;
 use crate::api::users::{
     get_user, list_users, patient_options, CreateUser, IssuedPassword, ResetPassword, SetUserActive, UpdateUser,
 };
-use crate::components::form::{field_error, ActionError, TextField};
+use crate::components::button::{Button, ButtonLink, Size, Variant};
+use crate::components::form::{field_error, ActionError, Choice, SelectField, TextField, FIELD};
 use crate::components::page::Page;
 use crate::domain::role::Role;
 use crate::domain::user_form::UserForm;
@@ -36,19 +37,22 @@ fn UserList() -> impl IntoView {
     );
     // A new filter starts from the first page.
     let reset_page = move || page.set(1);
+    let role_choices: Vec<Choice> = std::iter::once(Choice::new("", "All roles"))
+        .chain(Role::ALL.iter().map(|r| Choice::new(r.as_str(), r.label())))
+        .collect();
     view! {
         <div class="flex flex-wrap items-center justify-between gap-4">
             <h1 class="text-3xl font-semibold">"Users"</h1>
-            <a href="/admin/users/new" class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800">
+            <ButtonLink href="/admin/users/new" variant=Variant::Primary>
                 "New user"
-            </a>
+            </ButtonLink>
         </div>
         <form class="mt-6 flex flex-wrap items-end gap-4" on:submit=|ev| ev.prevent_default() role="search">
             <label class="flex flex-col gap-1 text-sm font-medium">
                 "Search name or email"
                 <input
                     type="search"
-                    class="rounded border border-slate-300 px-3 py-2"
+                    class=FIELD
                     prop:value=search
                     on:input=move |ev| {
                         search.set(event_target_value(&ev));
@@ -56,36 +60,30 @@ fn UserList() -> impl IntoView {
                     }
                 />
             </label>
-            <label class="flex flex-col gap-1 text-sm font-medium">
-                "Role"
-                <select
-                    class="rounded border border-slate-300 px-3 py-2"
-                    on:change=move |ev| {
-                        role.set(event_target_value(&ev));
-                        reset_page();
-                    }
-                >
-                    <option value="">"All roles"</option>
-                    <option value="Admin">"Administrator"</option>
-                    <option value="Specialist">"Specialist"</option>
-                    <option value="Patient">"Patient"</option>
-                    <option value="FamilyMember">"Family member"</option>
-                </select>
-            </label>
-            <label class="flex flex-col gap-1 text-sm font-medium">
-                "Status"
-                <select
-                    class="rounded border border-slate-300 px-3 py-2"
-                    on:change=move |ev| {
-                        status.set(event_target_value(&ev));
-                        reset_page();
-                    }
-                >
-                    <option value="">"Active and inactive"</option>
-                    <option value="active">"Active"</option>
-                    <option value="inactive">"Inactive"</option>
-                </select>
-            </label>
+            <SelectField
+                label="Role"
+                id="filter-role"
+                options=role_choices
+                value=role
+                on_change=move |chosen| {
+                    role.set(chosen);
+                    reset_page();
+                }
+            />
+            <SelectField
+                label="Status"
+                id="filter-status"
+                options=vec![
+                    Choice::new("", "Active and inactive"),
+                    Choice::new("active", "Active"),
+                    Choice::new("inactive", "Inactive"),
+                ]
+                value=status
+                on_change=move |chosen| {
+                    status.set(chosen);
+                    reset_page();
+                }
+            />
         </form>
         <Transition fallback=|| {
             view! { <p class="mt-4">"Loading…"</p> }
@@ -96,6 +94,7 @@ fn UserList() -> impl IntoView {
                     .map(|result| {
                         let page_count = result.page_count();
                         let current = result.page;
+                        let (first, last) = (current <= 1, current >= page_count);
                         view! {
                             <table
                                 class="mt-6 w-full border-collapse overflow-hidden rounded-lg bg-white text-left"
@@ -137,21 +136,18 @@ fn UserList() -> impl IntoView {
                                         .collect_view()}
                                 </tbody>
                             </table>
+                            // `first` and `last` are worked out above: a comparison written in an
+                            // attribute broke the markup (the formatter read `>=` as the tag's end).
                             <nav class="mt-4 flex items-center gap-4" aria-label="Pages">
-                                <button
-                                    class="rounded border px-3 py-1 disabled:opacity-50"
-                                    disabled=current <= 1
-                                    on:click=move |_| page.update(|p| *p -= 1)
-                                >
+                                <Button size=Size::Small disabled=first on_click=move |()| page.update(|p| *p -= 1)>
                                     "Previous"
-                                </button>
+                                </Button>
                                 <span class="text-sm">
                                     {format!("Page {current} of {page_count} · {} users", result.total)}
                                 </span>
-                                <button class="rounded border px-3 py-1 disabled:opacity-50" disabled=current>
-                                    = page_count on:click=move |_| page.update(|p| *p += 1)>
+                                <Button size=Size::Small disabled=last on_click=move |()| page.update(|p| *p += 1)>
                                     "Next"
-                                </button>
+                                </Button>
                             </nav>
                         }
                     })
@@ -181,15 +177,16 @@ fn NewUserForm() -> impl IntoView {
             _ => {
                 view! {
                     <UserFormFields form result editing=false />
-                    <button
-                        class="mt-6 rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
-                        disabled=move || create.pending().get()
-                        on:click=move |_| {
+                    <Button
+                        variant=Variant::Primary
+                        class="mt-6"
+                        disabled=create.pending()
+                        on_click=move |()| {
                             create.dispatch(CreateUser { form: form.get() });
                         }
                     >
                         "Create account"
-                    </button>
+                    </Button>
                 }
                     .into_any()
             }
@@ -252,26 +249,26 @@ fn UserFormFields<T: Clone + Send + Sync + 'static>(
     }
     let role_error = field_error(result, "role");
     let patient_error = field_error(result, "linked_patient_id");
+    let role_choices: Vec<Choice> = Role::ALL.iter().map(|r| Choice::new(r.as_str(), r.label())).collect();
+    // The patients arrive after the page (see above): the prompt shows until then.
+    let patient_choices = Signal::derive(move || {
+        let patients = patients.get().and_then(Result::ok).unwrap_or_default();
+        std::iter::once(Choice::new("", "Choose a patient"))
+            .chain(patients.into_iter().map(|p| Choice::new(p.patient_id.to_string(), p.name)))
+            .collect::<Vec<_>>()
+    });
     view! {
         <div class="mt-6 grid max-w-3xl gap-x-6 gap-y-2 sm:grid-cols-2">
-            <div class="flex flex-col gap-1">
-                <label for="field-role" class="text-sm font-medium">
-                    "Role"
-                </label>
-                <select
-                    id="field-role"
-                    name="role"
-                    class="rounded border border-slate-300 px-3 py-2"
-                    disabled=editing
-                    prop:value=move || form.with(|f| f.role.clone())
-                    on:change=move |ev| form.update(|f| f.role = event_target_value(&ev))
-                >
-                    {Role::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
-                </select>
-                <p class="min-h-5 text-sm text-red-700" role="alert">
-                    {move || role_error.get()}
-                </p>
-            </div>
+            <SelectField
+                label="Role"
+                id="field-role"
+                name="role"
+                options=role_choices
+                value=Signal::derive(move || form.with(|f| f.role.clone()))
+                on_change=move |role| form.update(|f| f.role = role)
+                error=role_error
+                disabled=editing
+            />
             {text!("Email", email, "email", required)}
             {text!("First name", first_name, "text", required)}
             {text!("Last name", last_name, "text", required)}
@@ -297,34 +294,15 @@ fn UserFormFields<T: Clone + Send + Sync + 'static>(
         <Show when=move || role.get() == Some(Role::FamilyMember)>
             <fieldset class="mt-4 grid max-w-3xl gap-x-6 gap-y-2 sm:grid-cols-2">
                 <legend class="mb-2 font-semibold">"Family member"</legend>
-                <div class="flex flex-col gap-1">
-                    <label for="field-linked_patient_id" class="text-sm font-medium">
-                        "Helps patient"
-                    </label>
-                    <select
-                        id="field-linked_patient_id"
-                        name="linked_patient_id"
-                        class="rounded border border-slate-300 px-3 py-2"
-                        prop:value=move || form.with(|f| f.linked_patient_id.clone())
-                        on:change=move |ev| form.update(|f| f.linked_patient_id = event_target_value(&ev))
-                    >
-                        <option value="">"Choose a patient"</option>
-                        <Transition>
-                            {move || Suspend::new(async move {
-                                patients
-                                    .await
-                                    .map(|list| {
-                                        list.into_iter()
-                                            .map(|p| view! { <option value=p.patient_id.to_string()>{p.name}</option> })
-                                            .collect_view()
-                                    })
-                            })}
-                        </Transition>
-                    </select>
-                    <p class="min-h-5 text-sm text-red-700" role="alert">
-                        {move || patient_error.get()}
-                    </p>
-                </div>
+                <SelectField
+                    label="Helps patient"
+                    id="field-linked_patient_id"
+                    name="linked_patient_id"
+                    options=patient_choices
+                    value=Signal::derive(move || form.with(|f| f.linked_patient_id.clone()))
+                    on_change=move |id| form.update(|f| f.linked_patient_id = id)
+                    error=patient_error
+                />
                 {text!("Relationship", relationship, "text", required)}
             </fieldset>
         </Show>
@@ -394,9 +372,9 @@ fn EditUser() -> impl IntoView {
                                 </p>
                             </Show>
                             <div class="mt-6 flex flex-wrap gap-3">
-                                <button
-                                    class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800"
-                                    on:click=move |_| {
+                                <Button
+                                    variant=Variant::Primary
+                                    on_click=move |()| {
                                         update
                                             .dispatch(UpdateUser {
                                                 user_id: id,
@@ -405,27 +383,17 @@ fn EditUser() -> impl IntoView {
                                     }
                                 >
                                     "Save changes"
-                                </button>
-                                <button
-                                    class="rounded border border-slate-400 px-4 py-2 hover:bg-slate-100"
-                                    on:click=move |_| {
-                                        set_active
-                                            .dispatch(SetUserActive {
-                                                user_id: id,
-                                                active: !active,
-                                            });
-                                    }
-                                >
-                                    {if active { "Deactivate account" } else { "Reactivate account" }}
-                                </button>
-                                <button
-                                    class="rounded border border-slate-400 px-4 py-2 hover:bg-slate-100"
-                                    on:click=move |_| {
-                                        reset.dispatch(ResetPassword { user_id: id });
-                                    }
-                                >
-                                    "Reset password"
-                                </button>
+                                </Button>
+                                <Button on_click=move |()| {
+                                    set_active
+                                        .dispatch(SetUserActive {
+                                            user_id: id,
+                                            active: !active,
+                                        });
+                                }>{if active { "Deactivate account" } else { "Reactivate account" }}</Button>
+                                <Button on_click=move |()| {
+                                    reset.dispatch(ResetPassword { user_id: id });
+                                }>"Reset password"</Button>
                             </div>
                             <ActionError result=active_result />
                             {move || {
@@ -494,10 +462,10 @@ fn CareTeamSection(patient_id: Uuid) -> impl IntoView {
                                                         <span class="font-medium">{m.name.clone()}</span>
                                                         {format!(" · {} · {} · {}", m.specialty, m.how, m.since)}
                                                     </span>
-                                                    <button
-                                                        class="rounded border border-slate-400 px-3 py-1 text-sm hover:bg-slate-100"
-                                                        aria-label=format!("Remove {} from the care team", m.name)
-                                                        on:click=move |_| {
+                                                    <Button
+                                                        size=Size::Small
+                                                        aria_label=format!("Remove {} from the care team", m.name)
+                                                        on_click=move |()| {
                                                             remove
                                                                 .dispatch(RemoveFromCareTeam {
                                                                     patient_id,
@@ -506,7 +474,7 @@ fn CareTeamSection(patient_id: Uuid) -> impl IntoView {
                                                         }
                                                     >
                                                         "Remove"
-                                                    </button>
+                                                    </Button>
                                                 </li>
                                             }
                                         })
@@ -525,32 +493,17 @@ fn CareTeamSection(patient_id: Uuid) -> impl IntoView {
                         .map(|list| {
                             view! {
                                 <div class="mt-4 flex flex-wrap items-end gap-3">
-                                    <label class="flex flex-col gap-1 text-sm font-medium">
-                                        "Add a specialist"
-                                        <select
-                                            class="rounded border border-slate-300 px-3 py-2"
-                                            prop:value=move || chosen.get()
-                                            on:change=move |ev| chosen.set(event_target_value(&ev))
-                                        >
-                                            <option value="">"Choose…"</option>
-                                            {list
-                                                .into_iter()
-                                                .map(|s| {
-                                                    view! {
-                                                        <option value=s
-                                                            .specialist_id
-                                                            .to_string()>
-                                                            {format!("{} ({})", s.display_name, s.specialty)}
-                                                        </option>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </select>
-                                    </label>
-                                    <button
-                                        class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
-                                        disabled=move || chosen.get().is_empty()
-                                        on:click=move |_| {
+                                    <SelectField
+                                        label="Add a specialist"
+                                        id="care-team-specialist"
+                                        options=specialist_choices(list)
+                                        value=chosen
+                                        on_change=move |id| chosen.set(id)
+                                    />
+                                    <Button
+                                        variant=Variant::Primary
+                                        disabled=Signal::derive(move || chosen.get().is_empty())
+                                        on_click=move |()| {
                                             if let Ok(specialist_id) = Uuid::parse_str(&chosen.get_untracked()) {
                                                 assign
                                                     .dispatch(AssignToCareTeam {
@@ -561,7 +514,7 @@ fn CareTeamSection(patient_id: Uuid) -> impl IntoView {
                                         }
                                     >
                                         "Add to the care team"
-                                    </button>
+                                    </Button>
                                 </div>
                             }
                         })
@@ -570,4 +523,14 @@ fn CareTeamSection(patient_id: Uuid) -> impl IntoView {
             <ActionError result=assign_result />
         </section>
     }
+}
+
+/// The specialists an admin can add to a care team, after a "Choose…" prompt.
+fn specialist_choices(list: Vec<crate::api::specialists::SpecialistSummary>) -> Vec<Choice> {
+    std::iter::once(Choice::new("", "Choose…"))
+        .chain(
+            list.into_iter()
+                .map(|s| Choice::new(s.specialist_id.to_string(), format!("{} ({})", s.display_name, s.specialty))),
+        )
+        .collect()
 }

@@ -7,7 +7,8 @@ use uuid::Uuid;
 use crate::api::availability::{get_availability, AddException, Availability, RemoveException, SaveWeek};
 use crate::api::specialists::list_specialists;
 use crate::components::auth::use_auth;
-use crate::components::form::ActionError;
+use crate::components::button::{Button, Size, Variant};
+use crate::components::form::{ActionError, Choice, FieldError, SelectField};
 use crate::components::page::Page;
 use crate::domain::availability::{BlockInput, DAY_NAMES};
 use crate::domain::role::Role;
@@ -54,6 +55,9 @@ fn AvailabilityEditor() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 let (specialists, availability) = data.await?;
+                let specialist_choices: Vec<Choice> = std::iter::once(Choice::new("", "Choose a specialist"))
+                    .chain(specialists.into_iter().map(|s| Choice::new(s.specialist_id.to_string(), s.display_name)))
+                    .collect();
                 Ok::<
                     _,
                     crate::error::AppError,
@@ -62,28 +66,16 @@ fn AvailabilityEditor() -> impl IntoView {
                         {is_admin
                             .then(|| {
                                 view! {
-                                    <label class="mt-4 flex max-w-sm flex-col gap-1 text-sm font-medium">
-                                        "Specialist"
-                                        <select
-                                            class="rounded border border-slate-300 px-3 py-2"
-                                            prop:value=move || chosen.get().map(|id| id.to_string()).unwrap_or_default()
-                                            on:change=move |ev| {
-                                                chosen.set(Uuid::parse_str(&event_target_value(&ev)).ok())
-                                            }
-                                        >
-                                            <option value="">"Choose a specialist"</option>
-                                            {specialists
-                                                .into_iter()
-                                                .map(|s| {
-                                                    view! {
-                                                        <option value=s
-                                                            .specialist_id
-                                                            .to_string()>{s.display_name}</option>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </select>
-                                    </label>
+                                    <SelectField
+                                        label="Specialist"
+                                        id="availability-specialist"
+                                        class="mt-4 max-w-sm"
+                                        options=specialist_choices
+                                        value=Signal::derive(move || {
+                                            chosen.get().map(|id| id.to_string()).unwrap_or_default()
+                                        })
+                                        on_change=move |id: String| chosen.set(Uuid::parse_str(&id).ok())
+                                    />
                                 }
                             })}
                         {availability.map(|a| view! { <WeekEditor availability=a target=chosen save add remove /> })}
@@ -159,9 +151,9 @@ fn WeekEditor(
                                                                 }
                                                             />
                                                         </label>
-                                                        <button
-                                                            class="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100"
-                                                            on:click=move |_| {
+                                                        <Button
+                                                            size=Size::Small
+                                                            on_click=move |()| {
                                                                 blocks
                                                                     .update(|b| {
                                                                         b.remove(index);
@@ -169,18 +161,18 @@ fn WeekEditor(
                                                             }
                                                         >
                                                             "Remove"
-                                                        </button>
-                                                        <span class="text-sm text-red-700" role="alert">
-                                                            {move || row_error(index)}
-                                                        </span>
+                                                        </Button>
+                                                        <FieldError message=Signal::derive(move || row_error(index)) />
                                                     </div>
                                                 }
                                             })
                                             .collect_view()
                                     }}
-                                    <button
-                                        class="self-start rounded border border-teal-700 px-2 py-1 text-sm text-teal-800 hover:bg-teal-50"
-                                        on:click=move |_| {
+                                    <Button
+                                        variant=Variant::Accent
+                                        size=Size::Small
+                                        class="self-start"
+                                        on_click=move |()| {
                                             blocks
                                                 .update(|b| {
                                                     b.push(BlockInput {
@@ -192,7 +184,7 @@ fn WeekEditor(
                                         }
                                     >
                                         "Add hours"
-                                    </button>
+                                    </Button>
                                 </div>
                             </div>
                         }
@@ -205,9 +197,10 @@ fn WeekEditor(
                     "Working hours saved."
                 </p>
             </Show>
-            <button
-                class="mt-4 rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800"
-                on:click=move |_| {
+            <Button
+                variant=Variant::Primary
+                class="mt-4"
+                on_click=move |()| {
                     save.dispatch(SaveWeek {
                         specialist_id: target.get_untracked(),
                         blocks: blocks.get_untracked(),
@@ -215,7 +208,7 @@ fn WeekEditor(
                 }
             >
                 "Save working hours"
-            </button>
+            </Button>
         </section>
 
         <section class="mt-6 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby="exceptions-title">
@@ -231,9 +224,9 @@ fn WeekEditor(
                         view! {
                             <li class="flex items-center gap-3">
                                 <span>{format!("{}: {}", e.date.format("%a %-d %b %Y"), e.hours)}</span>
-                                <button
-                                    class="rounded border border-slate-300 px-2 py-1 text-sm"
-                                    on:click=move |_| {
+                                <Button
+                                    size=Size::Small
+                                    on_click=move |()| {
                                         remove
                                             .dispatch(RemoveException {
                                                 availability_block_id: id,
@@ -241,7 +234,7 @@ fn WeekEditor(
                                     }
                                 >
                                     "Remove"
-                                </button>
+                                </Button>
                             </li>
                         }
                     })
@@ -285,9 +278,9 @@ fn WeekEditor(
                         />
                     </label>
                 </Show>
-                <button
-                    class="rounded bg-teal-700 px-3 py-2 text-white hover:bg-teal-800"
-                    on:click=move |_| {
+                <Button
+                    variant=Variant::Primary
+                    on_click=move |()| {
                         if let Ok(date) = NaiveDate::parse_from_str(&exception_date.get_untracked(), "%Y-%m-%d") {
                             add.dispatch(AddException {
                                 specialist_id: target.get_untracked(),
@@ -300,22 +293,18 @@ fn WeekEditor(
                     }
                 >
                     "Add"
-                </button>
+                </Button>
             </div>
             <ActionError result=add_result />
-            {move || {
-                add_result
-                    .get()
-                    .and_then(|r| r.err())
-                    .and_then(|e| e.field_message("start").or_else(|| e.field_message("end")))
-                    .map(|m| {
-                        view! {
-                            <p class="mt-2 text-sm text-red-700" role="alert">
-                                {m}
-                            </p>
-                        }
-                    })
-            }}
+            <FieldError
+                class="mt-2"
+                message=Signal::derive(move || {
+                    add_result
+                        .get()
+                        .and_then(|r| r.err())
+                        .and_then(|e| e.field_message("start").or_else(|| e.field_message("end")))
+                })
+            />
         </section>
     }
 }

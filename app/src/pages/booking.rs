@@ -5,7 +5,7 @@
 //! slot buttons, confirming, cancelling and rescheduling all work before the WASM has loaded
 //! (the server renders the result); once hydrated, the same forms run without a reload.
 
-use chrono::{Duration, NaiveDate, SecondsFormat};
+use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -13,11 +13,15 @@ use leptos_router::NavigateOptions;
 
 use super::booking_query::BookingQuery;
 use crate::api::scheduling::{
-    appointment_types, get_week_slots, my_appointments, BookAppointment, CancelAppointment, ClosedView,
-    PatientAppointment, RescheduleAppointment, SlotView, WeekSlots,
+    appointment_types, get_week_slots, my_appointments, BookAppointment, CancelAppointment, PatientAppointment,
+    RescheduleAppointment, SlotView, WeekSlots,
 };
 use crate::api::specialists::list_specialists;
+use crate::components::appointment_type::AppointmentTypeSelect;
+use crate::components::button::{Button, ButtonLink, ButtonType, Size, Variant};
+use crate::components::form::{Choice, SelectField, FIELD};
 use crate::components::page::Page;
+use crate::components::slot_picker::{slot_value, SlotAction, SlotPicker};
 use crate::error::AppError;
 
 #[component]
@@ -38,8 +42,6 @@ async fn first_type() -> Result<String, AppError> {
 fn hidden(pairs: Vec<(&'static str, String)>) -> impl IntoView {
     pairs.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()
 }
-
-const BUTTON: &str = "rounded border border-slate-300 px-3 py-2 hover:bg-slate-100";
 
 #[component]
 fn Booking() -> impl IntoView {
@@ -105,6 +107,7 @@ fn Booking() -> impl IntoView {
                 let moving = q
                     .moving
                     .and_then(|id| mine.iter().find(|a| a.appointment_id == id && a.can_change).cloned());
+                let stop_moving = q.href(&[("moving", String::new())]);
                 let picked = q.slot.map(|start| (start, week.as_ref().and_then(|w| find_slot(w, start))));
                 Ok::<
                     _,
@@ -122,9 +125,7 @@ fn Booking() -> impl IntoView {
                                         <p>
                                             {format!("Choose a new time for your {} ({}).", a.appointment_type, a.when)}
                                         </p>
-                                        <a class=BUTTON href=q.href(&[("moving", String::new())])>
-                                            "Stop rescheduling"
-                                        </a>
+                                        <ButtonLink href=stop_moving>"Stop rescheduling"</ButtonLink>
                                     </div>
                                 }
                             })}
@@ -183,107 +184,54 @@ fn Filters(
     go: Callback<Vec<(&'static str, String)>>,
 ) -> impl IntoView {
     let q = query;
+    let specialty_options: Vec<Choice> = std::iter::once(Choice::new("", "Any specialty"))
+        .chain(specialties.into_iter().map(|name| Choice::new(name.clone(), name)))
+        .collect();
+    let specialist_options: Vec<Choice> = std::iter::once(Choice::new("", "Choose a specialist"))
+        .chain(
+            specialists
+                .iter()
+                .filter(|s| q.specialty.is_empty() || s.specialty == q.specialty)
+                .map(|s| Choice::new(s.specialist_id.to_string(), format!("{} · {}", s.display_name, s.specialty))),
+        )
+        .collect();
+    // A new specialty keeps the specialist only if they practise it.
+    let on_specialty = move |chosen: String| {
+        let current = now.get_untracked().specialist;
+        let keeps = current.is_some_and(|id| {
+            chosen.is_empty() || specialists.iter().any(|s| s.specialist_id == id && s.specialty == chosen)
+        });
+        let specialist = if keeps { current.map(|id| id.to_string()).unwrap_or_default() } else { String::new() };
+        go.run(vec![("specialty", chosen), ("specialist", specialist)]);
+    };
     view! {
         <Form method="GET" action="/book" noscroll=true>
             <div class="mt-6 flex flex-wrap items-end gap-4">
                 {hidden(q.moving.map(|id| ("moving", id.to_string())).into_iter().collect())}
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Specialty"
-                    <select
-                        class="rounded border border-slate-300 px-3 py-2"
-                        id="booking-specialty"
-                        name="specialty"
-                        on:change={
-                            let specialists = specialists.clone();
-                            move |ev| {
-                                let chosen = event_target_value(&ev);
-                                let current = now.get_untracked().specialist;
-                                let keeps = current
-                                    .is_some_and(|id| {
-                                        chosen.is_empty()
-                                            || specialists
-                                                .iter()
-                                                .any(|s| s.specialist_id == id && s.specialty == chosen)
-                                    });
-                                let specialist = if keeps {
-                                    current.map(|id| id.to_string()).unwrap_or_default()
-                                } else {
-                                    String::new()
-                                };
-                                go.run(vec![("specialty", chosen), ("specialist", specialist)]);
-                            }
-                        }
-                    >
-                        <option value="" selected=q.specialty.is_empty()>
-                            "Any specialty"
-                        </option>
-                        {specialties
-                            .into_iter()
-                            .map(|name| {
-                                let selected = name == q.specialty;
-                                view! {
-                                    <option value=name.clone() selected=selected>
-                                        {name.clone()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Specialist"
-                    <select
-                        class="min-w-64 rounded border border-slate-300 px-3 py-2"
-                        id="booking-specialist"
-                        name="specialist"
-                        on:change=move |ev| {
-                            go.run(vec![("specialist", event_target_value(&ev)), ("week", String::new())])
-                        }
-                    >
-                        <option value="" selected=q.specialist.is_none()>
-                            "Choose a specialist"
-                        </option>
-                        {specialists
-                            .iter()
-                            .filter(|s| q.specialty.is_empty() || s.specialty == q.specialty)
-                            .map(|s| {
-                                view! {
-                                    <option
-                                        value=s.specialist_id.to_string()
-                                        selected=q.specialist == Some(s.specialist_id)
-                                    >
-                                        {format!("{} · {}", s.display_name, s.specialty)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Type of appointment"
-                    <select
-                        class="rounded border border-slate-300 px-3 py-2"
-                        id="booking-type"
-                        name="type"
-                        on:change=move |ev| go.run(vec![("type", event_target_value(&ev))])
-                    >
-                        {types
-                            .into_iter()
-                            .map(|t| {
-                                let selected = t.name == kind;
-                                view! {
-                                    <option value=t.name.clone() selected=selected>
-                                        {format!("{} ({} min)", t.name, t.duration_minutes)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                // Choosing updates the page at once once it is interactive; before
-                // that (or without JavaScript) this button does it.
-                </label> <button type="submit" class=BUTTON>
-                    "Show free times"
-                </button>
+                <SelectField
+                    label="Specialty"
+                    id="booking-specialty"
+                    name="specialty"
+                    options=specialty_options
+                    value=q.specialty.clone()
+                    on_change=on_specialty
+                />
+                <SelectField
+                    label="Specialist"
+                    id="booking-specialist"
+                    name="specialist"
+                    class="min-w-64"
+                    options=specialist_options
+                    value=q.specialist.map(|id| id.to_string()).unwrap_or_default()
+                    on_change=move |id| go.run(vec![("specialist", id), ("week", String::new())])
+                />
+                <AppointmentTypeSelect
+                    types
+                    label="Type of appointment"
+                    id="booking-type"
+                    value=kind
+                    on_change=move |name| go.run(vec![("type", name)])
+                /> <Button kind=ButtonType::Submit>"Show free times"</Button>
             </div>
         </Form>
     }
@@ -294,11 +242,6 @@ fn find_slot(week: &WeekSlots, start: chrono::DateTime<chrono::Utc>) -> Option<(
     week.days
         .iter()
         .find_map(|day| day.slots.iter().find(|slot| slot.start == start).map(|slot| (day.label.clone(), slot.clone())))
-}
-
-/// The time as the address and the server read it.
-fn slot_value(start: chrono::DateTime<chrono::Utc>) -> String {
-    start.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// What just happened: the hydrated page's own answers, or what a form posted without
@@ -458,16 +401,10 @@ fn ConfirmStep(
 #[component]
 fn ConfirmActions(label: &'static str, back: String, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
     view! {
-        <button
-            type="submit"
-            class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800 disabled:opacity-60"
-            disabled=pending
-        >
+        <Button variant=Variant::Primary kind=ButtonType::Submit disabled=pending>
             {label}
-        </button>
-        <a class="rounded border border-slate-300 px-4 py-2" href=back>
-            "Back"
-        </a>
+        </Button>
+        <ButtonLink href=back>"Back"</ButtonLink>
     }
 }
 
@@ -477,9 +414,9 @@ fn ConfirmActions(label: &'static str, back: String, #[prop(into)] pending: Sign
 fn QueryButton(
     query: BookingQuery,
     changes: Vec<(&'static str, String)>,
-    label: String,
-    #[prop(optional)] aria_label: Option<String>,
-    #[prop(default = BUTTON)] class: &'static str,
+    label: &'static str,
+    #[prop(optional)] variant: Variant,
+    #[prop(optional)] size: Size,
 ) -> impl IntoView {
     let mut fields: Vec<(&'static str, String)> =
         query.kept().into_iter().filter(|(key, _)| !changes.iter().any(|(changed, _)| changed == key)).collect();
@@ -487,13 +424,15 @@ fn QueryButton(
     view! {
         <Form method="GET" action="/book" noscroll=true>
             {hidden(fields)}
-            <button type="submit" class=class aria-label=aria_label>
+            <Button kind=ButtonType::Submit variant size>
                 {label}
-            </button>
+            </Button>
         </Form>
     }
 }
 
+/// The week shown: its heading and zone, moving between weeks, and the free times. Each time
+/// submits a GET form that opens the confirm step (`slot` in the address).
 #[component]
 fn WeekGrid(
     week: WeekSlots,
@@ -502,7 +441,6 @@ fn WeekGrid(
     go: Callback<Vec<(&'static str, String)>>,
 ) -> impl IntoView {
     let monday = week.week_start;
-    let total: usize = week.days.iter().map(|d| d.slots.len()).sum();
     // The type shown stays in the links, even when it was the default.
     let query = BookingQuery { kind, ..query };
     let on_jump = move |ev: leptos::ev::Event| {
@@ -511,6 +449,8 @@ fn WeekGrid(
         }
     };
     let jump_fields: Vec<_> = query.kept().into_iter().filter(|(key, _)| *key != "week").collect();
+    // What picking a time keeps: the choices, with the week shown (the time goes as `slot`).
+    let slot_fields = BookingQuery { week: Some(monday), ..query.clone() }.kept();
     view! {
         <div class="mt-6 flex flex-wrap items-center justify-between gap-3">
             <div>
@@ -526,103 +466,33 @@ fn WeekGrid(
                         {hidden(jump_fields)}
                         <label class="flex flex-col gap-1 text-sm font-medium">
                             "Jump to a date"
-                            <input
-                                type="date"
-                                name="week"
-                                class="rounded border border-slate-300 px-3 py-2"
-                                data-testid="jump-to-date"
-                                on:change=on_jump
-                            />
-                        </label> <button type="submit" class=BUTTON>
-                            "Go"
-                        </button>
+                            <input type="date" name="week" class=FIELD data-testid="jump-to-date" on:change=on_jump />
+                        </label> <Button kind=ButtonType::Submit>"Go"</Button>
                     </div>
                 </Form>
                 <QueryButton
                     query=query.clone()
                     changes=vec![("week", (monday - Duration::days(7)).to_string())]
-                    label="← Previous week".to_string()
+                    label="← Previous week"
                 />
                 <QueryButton
                     query=query.clone()
                     changes=vec![("week", (monday + Duration::days(7)).to_string())]
-                    label="Next week →".to_string()
+                    label="Next week →"
                 />
             </div>
         </div>
-        {(total == 0)
-            .then(|| view! { <p class="mt-4 text-slate-700">"No free times this week. Try the next week."</p> })}
-        <div class="mt-4 grid gap-3 md:grid-cols-7" data-testid="week-slots">
-            {week
-                .days
-                .into_iter()
-                .map(|day| {
-                    let day_label = day.label.clone();
-                    let query = BookingQuery {
-                        week: Some(monday),
-                        ..query.clone()
-                    };
-                    view! {
-                        <section class="rounded-lg border border-slate-200 bg-white p-2" aria-label=day.label.clone()>
-                            <h3 class="mb-2 text-center text-sm font-semibold">{day.label.clone()}</h3>
-                            <ul class="flex flex-wrap gap-1 md:flex-col">
-                                {day_rows(day.slots, day.closed)
-                                    .into_iter()
-                                    .map(|row| match row {
-                                        DayRow::Free(slot) => {
-                                            view! {
-                                                <li>
-                                                    <QueryButton
-                                                        query=query.clone()
-                                                        changes=vec![("slot", slot_value(slot.start))]
-                                                        label=slot.label.clone()
-                                                        aria_label=format!("Book {} at {}", day_label, slot.label)
-                                                        class="min-h-8 w-full rounded border border-teal-700 px-2 py-1 text-sm text-teal-800 hover:bg-teal-50 focus:outline-2 focus:outline-teal-700"
-                                                    />
-                                                </li>
-                                            }
-                                                .into_any()
-                                        }
-                                        DayRow::Closed(closed) => {
-                                            // Not bookable: the reason is on screen (tap) and in the title (hover).
-                                            view! {
-                                                <li
-                                                    class="w-full rounded bg-slate-100 px-2 py-1 text-xs text-slate-600"
-                                                    data-testid="closed-time"
-                                                    title=format!("{}: {}", closed.label, closed.reason)
-                                                >
-                                                    <span class="font-medium">{closed.label.clone()}</span>
-                                                    " "
-                                                    {closed.reason.clone()}
-                                                </li>
-                                            }
-                                                .into_any()
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                        </section>
-                    }
-                })
-                .collect_view()}
-        </div>
+        <Form method="GET" action="/book" noscroll=true>
+            {hidden(slot_fields)}
+            <SlotPicker
+                days=week.days
+                action=SlotAction::Submit { name: "slot" }
+                verb="Book"
+                whole_week=true
+                test_id="week-slots"
+            />
+        </Form>
     }
-}
-
-/// A day's free times and closed stretches, in time order.
-enum DayRow {
-    Free(SlotView),
-    Closed(ClosedView),
-}
-
-fn day_rows(slots: Vec<SlotView>, closed: Vec<ClosedView>) -> Vec<DayRow> {
-    let mut rows: Vec<(chrono::DateTime<chrono::Utc>, DayRow)> = slots
-        .into_iter()
-        .map(|s| (s.start, DayRow::Free(s)))
-        .chain(closed.into_iter().map(|c| (c.start, DayRow::Closed(c))))
-        .collect();
-    rows.sort_by_key(|(start, _)| *start);
-    rows.into_iter().map(|(_, row)| row).collect()
 }
 
 /// The patient's appointments; cancelling asks first (a second form), so one stray tap
@@ -660,18 +530,15 @@ fn MyAppointments(
                                         <ActionForm action=cancel>
                                             <input type="hidden" name="appointment_id" value=id.to_string() />
                                             <input type="hidden" name="reason" value="" />
-                                            <button
-                                                type="submit"
-                                                class="rounded bg-red-700 px-2 py-1 text-sm text-white hover:bg-red-800"
-                                            >
+                                            <Button kind=ButtonType::Submit variant=Variant::Danger size=Size::Small>
                                                 "Yes, cancel"
-                                            </button>
+                                            </Button>
                                         </ActionForm>
                                         <QueryButton
                                             query=query.clone()
                                             changes=vec![]
-                                            label="Keep it".to_string()
-                                            class="rounded border border-slate-300 px-2 py-1 text-sm hover:bg-slate-100"
+                                            label="Keep it"
+                                            size=Size::Small
                                         />
                                     </span>
                                 }
@@ -688,14 +555,15 @@ fn MyAppointments(
                                     <QueryButton
                                         query=query.clone()
                                         changes=move_to
-                                        label="Reschedule".to_string()
-                                        class="rounded border border-slate-400 px-2 py-1 text-sm hover:bg-slate-100"
+                                        label="Reschedule"
+                                        size=Size::Small
                                     />
                                     <QueryButton
                                         query=query.clone()
                                         changes=vec![("cancel", id.to_string())]
-                                        label="Cancel".to_string()
-                                        class="rounded border border-red-700 px-2 py-1 text-sm text-red-800 hover:bg-red-50"
+                                        label="Cancel"
+                                        variant=Variant::DangerOutline
+                                        size=Size::Small
                                     />
                                 }
                                     .into_any()

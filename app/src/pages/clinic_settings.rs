@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use crate::api::clinic::{
     get_clinic_setup, AppointmentTypeRow, ClinicRules, SaveAppointmentType, SaveClinicRules, SLOT_STEPS,
 };
-use crate::components::form::{field_error, ActionError};
+use crate::components::button::{Button, Size, Variant};
+use crate::components::form::{field_error, ActionError, Choice, SelectField, TextField};
 use crate::components::page::Page;
 use crate::error::AppError;
 
@@ -61,55 +62,39 @@ fn RulesForm(rules: ClinicRules) -> impl IntoView {
     let field = move |name| field_error(result, name);
     let number_input =
         move |label: &'static str, name: &'static str, get: fn(&ClinicRules) -> i32, set: fn(&mut ClinicRules, i32)| {
-            let error = field(name);
             view! {
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    {label}
-                    <input
-                        type="number"
-                        name=name
-                        class="rounded border border-slate-300 px-3 py-2"
-                        prop:value=move || form.with(|f| get(f).to_string())
-                        on:input=move |ev| form.update(|f| set(f, number(&event_target_value(&ev))))
-                    /> <span class="min-h-5 text-sm text-red-700" role="alert">
-                        {move || error.get()}
-                    </span>
-                </label>
+                <TextField
+                    label
+                    name
+                    kind="number"
+                    value=Signal::derive(move || form.with(|f| get(f).to_string()))
+                    on_input=move |text: String| form.update(|f| set(f, number(&text)))
+                    error=field(name)
+                />
             }
         };
-    let zone_error = field("time_zone");
-    let step_error = field("slot_step_minutes");
+    let step_choices: Vec<Choice> =
+        SLOT_STEPS.iter().map(|m| Choice::new(m.to_string(), format!("{m} minutes"))).collect();
     view! {
         <section class="mt-6 max-w-3xl rounded-lg border border-slate-200 bg-white p-6" data-testid="clinic-rules">
             <h2 class="text-xl font-semibold">"Booking rules"</h2>
             <div class="mt-4 grid gap-3 sm:grid-cols-2">
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Clinic time zone (IANA, e.g. Europe/Madrid)"
-                    <input
-                        name="time_zone"
-                        class="rounded border border-slate-300 px-3 py-2"
-                        prop:value=move || form.with(|f| f.time_zone.clone())
-                        on:input=move |ev| form.update(|f| f.time_zone = event_target_value(&ev))
-                    /> <span class="min-h-5 text-sm text-red-700" role="alert">
-                        {move || zone_error.get()}
-                    </span>
-                </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Distance between offered times"
-                    <select
-                        name="slot_step_minutes"
-                        class="rounded border border-slate-300 px-3 py-2"
-                        prop:value=move || form.with(|f| f.slot_step_minutes.to_string())
-                        on:change=move |ev| form.update(|f| f.slot_step_minutes = number(&event_target_value(&ev)))
-                    >
-                        {SLOT_STEPS
-                            .iter()
-                            .map(|m| view! { <option value=m.to_string()>{format!("{m} minutes")}</option> })
-                            .collect_view()}
-                    </select> <span class="min-h-5 text-sm text-red-700" role="alert">
-                        {move || step_error.get()}
-                    </span>
-                </label>
+                <TextField
+                    label="Clinic time zone (IANA, e.g. Europe/Madrid)"
+                    name="time_zone"
+                    value=Signal::derive(move || form.with(|f| f.time_zone.clone()))
+                    on_input=move |zone| form.update(|f| f.time_zone = zone)
+                    error=field("time_zone")
+                />
+                <SelectField
+                    label="Distance between offered times"
+                    id="field-slot_step_minutes"
+                    name="slot_step_minutes"
+                    options=step_choices
+                    value=Signal::derive(move || form.with(|f| f.slot_step_minutes.to_string()))
+                    on_change=move |minutes: String| form.update(|f| f.slot_step_minutes = number(&minutes))
+                    error=field("slot_step_minutes")
+                />
                 {number_input(
                     "Free time kept after each appointment (minutes)",
                     "buffer_minutes",
@@ -161,17 +146,18 @@ fn RulesForm(rules: ClinicRules) -> impl IntoView {
                         }
                     })
             }}
-            <button
-                class="mt-4 rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60"
-                disabled=move || save.pending().get()
-                on:click=move |_| {
+            <Button
+                variant=Variant::Primary
+                class="mt-4"
+                disabled=save.pending()
+                on_click=move |()| {
                     save.dispatch(SaveClinicRules {
                         rules: form.get_untracked(),
                     });
                 }
             >
                 "Save the rules"
-            </button>
+            </Button>
         </section>
     }
 }
@@ -228,9 +214,9 @@ fn TypesTable(types: Vec<AppointmentTypeRow>, save_type: ServerAction<SaveAppoin
                                     </td>
                                     <td>{t.in_use}</td>
                                     <td>
-                                        <button
-                                            class="rounded border border-slate-400 px-3 py-1"
-                                            on:click=move |_| {
+                                        <Button
+                                            size=Size::Small
+                                            on_click=move |()| {
                                                 save_type
                                                     .dispatch(SaveAppointmentType {
                                                         name: name.clone(),
@@ -240,7 +226,7 @@ fn TypesTable(types: Vec<AppointmentTypeRow>, save_type: ServerAction<SaveAppoin
                                             }
                                         >
                                             "Save"
-                                        </button>
+                                        </Button>
                                     </td>
                                 </tr>
                             }
@@ -249,32 +235,25 @@ fn TypesTable(types: Vec<AppointmentTypeRow>, save_type: ServerAction<SaveAppoin
                 </tbody>
             </table>
             <div class="mt-6 flex flex-wrap items-start gap-3 border-t border-slate-200 pt-4">
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "New type"
-                    <input
-                        name="name"
-                        class="rounded border border-slate-300 px-3 py-2"
-                        prop:value=move || new_name.get()
-                        on:input=move |ev| new_name.set(event_target_value(&ev))
-                    /> <span class="min-h-5 text-sm text-red-700" role="alert">
-                        {move || name_error.get()}
-                    </span>
-                </label>
-                <label class="flex flex-col gap-1 text-sm font-medium">
-                    "Minutes"
-                    <input
-                        type="number"
-                        name="duration_minutes"
-                        class="w-28 rounded border border-slate-300 px-3 py-2"
-                        prop:value=move || new_minutes.get()
-                        on:input=move |ev| new_minutes.set(event_target_value(&ev))
-                    /> <span class="min-h-5 text-sm text-red-700" role="alert">
-                        {move || minutes_error.get()}
-                    </span>
-                </label>
-                <button
-                    class="mt-6 rounded bg-teal-700 px-4 py-2 text-white"
-                    on:click=move |_| {
+                <TextField
+                    label="New type"
+                    name="name"
+                    value=new_name
+                    on_input=move |name| new_name.set(name)
+                    error=name_error
+                />
+                <TextField
+                    label="Minutes"
+                    name="duration_minutes"
+                    kind="number"
+                    value=new_minutes
+                    on_input=move |minutes| new_minutes.set(minutes)
+                    error=minutes_error
+                />
+                <Button
+                    variant=Variant::Primary
+                    class="mt-6"
+                    on_click=move |()| {
                         save_type
                             .dispatch(SaveAppointmentType {
                                 name: new_name.get_untracked(),
@@ -284,7 +263,7 @@ fn TypesTable(types: Vec<AppointmentTypeRow>, save_type: ServerAction<SaveAppoin
                     }
                 >
                     "Add the type"
-                </button>
+                </Button>
             </div>
         </section>
     }

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::specialists::{list_specialists, SpecialistSummary};
+use crate::components::form::{Choice, SelectField};
 use crate::components::layout::MessagePanel;
 use crate::components::page::Page;
 
@@ -46,7 +47,9 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn SpecialistDirectory(specialists: Vec<SpecialistSummary>) -> impl IntoView {
     let total = specialists.len();
-    let specialties = distinct_specialties(&specialists);
+    let specialties: Vec<Choice> = std::iter::once(Choice::new("", "All specialties"))
+        .chain(distinct_specialties(&specialists).into_iter().map(|s| Choice::new(s.clone(), s)))
+        .collect();
     let (chosen, set_chosen) = signal(String::new());
     let specialists = StoredValue::new(specialists);
 
@@ -59,21 +62,14 @@ fn SpecialistDirectory(specialists: Vec<SpecialistSummary>) -> impl IntoView {
 
     view! {
         <div class="mb-6 flex flex-wrap items-end justify-between gap-4">
-            <label class="flex flex-col gap-1 text-sm font-medium text-slate-800">
-                "Specialty"
-                <select
-                    id="specialty-filter"
-                    class="min-w-56 rounded border border-slate-300 bg-white px-3 py-2 text-base"
-                    on:change=move |ev| set_chosen.set(event_target_value(&ev))
-                    prop:value=chosen
-                >
-                    <option value="">"All specialties"</option>
-                    {specialties
-                        .into_iter()
-                        .map(|s| view! { <option value=s.clone()>{s.clone()}</option> })
-                        .collect_view()}
-                </select>
-            </label>
+            <SelectField
+                label="Specialty"
+                id="specialty-filter"
+                class="min-w-56"
+                options=specialties
+                value=chosen
+                on_change=move |specialty| set_chosen.set(specialty)
+            />
             <p class="text-sm text-slate-600" aria-live="polite" data-testid="specialist-count">
                 {move || format!("Showing {} of {} specialists", visible().len(), total)}
             </p>

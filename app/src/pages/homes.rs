@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::home::{admin_summary, family_home, my_care, specialist_today, AgendaItem};
 use crate::components::auth::use_auth;
+use crate::components::button::{ButtonLink, Variant};
 use crate::components::page::Page;
 
 fn greeting() -> impl IntoView {
@@ -42,12 +43,9 @@ pub fn AdminHome() -> impl IntoView {
                                     <Stat label="Appointments today".to_string() value=s.appointments_today />
                                     <Stat label="Awaiting confirmation".to_string() value=s.pending_appointments />
                                 </div>
-                                <a
-                                    href="/admin/users"
-                                    class="mt-6 inline-block rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800"
-                                >
+                                <ButtonLink href="/admin/users" variant=Variant::Primary class="mt-6">
                                     "Manage users"
-                                </a>
+                                </ButtonLink>
                             }
                         })
                 })}

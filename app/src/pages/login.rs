@@ -2,7 +2,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::components::auth::use_auth;
-use crate::components::form::field_error;
+use crate::components::button::{Button, ButtonType, Variant};
+use crate::components::form::{field_error, FieldError, FIELD};
 use crate::components::page::Page;
 
 #[component]
@@ -38,7 +39,7 @@ pub fn LoginPage() -> impl IntoView {
                             type="email"
                             autocomplete="username"
                             required
-                            class="rounded border border-slate-300 px-3 py-2"
+                            class=FIELD
                         />
                     </div>
                     <div class="flex flex-col gap-1">
@@ -51,19 +52,16 @@ pub fn LoginPage() -> impl IntoView {
                             type="password"
                             autocomplete="current-password"
                             required
-                            class="rounded border border-slate-300 px-3 py-2"
+                            class=FIELD
                         />
                     </div>
-                    <p class="min-h-5 text-sm text-red-700" role="alert" data-testid="login-error">
-                        {move || error.get().or_else(|| other_error.get())}
-                    </p>
-                    <button
-                        type="submit"
-                        class="rounded bg-teal-700 px-4 py-2 font-medium text-white hover:bg-teal-800 disabled:opacity-60"
-                        disabled=move || auth.login.pending().get()
-                    >
+                    <FieldError
+                        message=Signal::derive(move || error.get().or_else(|| other_error.get()))
+                        attr:data-testid="login-error"
+                    />
+                    <Button variant=Variant::Primary kind=ButtonType::Submit disabled=auth.login.pending()>
                         {move || if auth.login.pending().get() { "Signing in…" } else { "Sign in" }}
-                    </button>
+                    </Button>
                 </ActionForm>
             </section>
         </Page>

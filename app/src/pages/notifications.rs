@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::scheduling::{my_notifications, MarkNotificationsRead};
+use crate::components::button::{Button, ButtonType};
 use crate::components::page::Page;
 
 #[component]
@@ -20,9 +21,7 @@ fn NotificationList() -> impl IntoView {
         <div class="flex flex-wrap items-center justify-between gap-4">
             <h1 class="text-3xl font-semibold">"Notifications"</h1>
             <ActionForm action=mark_read>
-                <button type="submit" class="rounded border border-slate-300 px-3 py-2 hover:bg-slate-100">
-                    "Mark all as read"
-                </button>
+                <Button kind=ButtonType::Submit>"Mark all as read"</Button>
             </ActionForm>
         </div>
         <Transition fallback=|| {

@@ -9,10 +9,14 @@ use super::{CalendarState, MoveRequest};
 use crate::api::calendar::{place_time, CalendarAppointment, PlacedTime};
 use crate::api::scheduling::{
     appointment_types, get_week_slots, BookAppointment, CancelAppointment, RescheduleAppointment, SetAppointmentStatus,
+    SlotView,
 };
-use crate::api::users::patient_options;
-use crate::components::form::ConfirmButton;
+use crate::api::users::{patient_options, PatientOption};
+use crate::components::appointment_type::AppointmentTypeSelect;
+use crate::components::button::{Button, Size, Variant};
+use crate::components::form::{Choice, ConfirmButton, FieldError, SelectField, FIELD};
 use crate::components::modal::Modal;
+use crate::components::slot_picker::{SlotAction, SlotPicker};
 use crate::domain::appointment_status::AppointmentStatus;
 use crate::error::AppError;
 
@@ -25,15 +29,15 @@ pub fn AppointmentDetails(appointment: CalendarAppointment) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     // The buttons are the changes the state machine allows now (the server says which).
     let change_button = move |to: AppointmentStatus| {
-        let (label, class) = match to {
-            AppointmentStatus::Confirmed => ("Confirm", "rounded bg-teal-700 px-3 py-2 text-white"),
-            AppointmentStatus::Completed => ("Complete", "rounded border border-slate-400 px-3 py-2"),
-            _ => (to.label(), "rounded border border-slate-400 px-3 py-2"),
+        let (label, variant) = match to {
+            AppointmentStatus::Confirmed => ("Confirm", Variant::Primary),
+            AppointmentStatus::Completed => ("Complete", Variant::Secondary),
+            _ => (to.label(), Variant::Secondary),
         };
         view! {
-            <button
-                class=class
-                on:click=move |_| {
+            <Button
+                variant
+                on_click=move |()| {
                     state
                         .set_status
                         .dispatch(SetAppointmentStatus {
@@ -43,7 +47,7 @@ pub fn AppointmentDetails(appointment: CalendarAppointment) -> impl IntoView {
                 }
             >
                 {label}
-            </button>
+            </Button>
         }
     };
     let active = appointment.is_active();
@@ -76,22 +80,17 @@ pub fn AppointmentDetails(appointment: CalendarAppointment) -> impl IntoView {
                 {active
                     .then(|| {
                         view! {
-                            <button
-                                class="rounded border border-slate-400 px-3 py-2"
-                                on:click=move |_| {
-                                    state.selected.set(None);
-                                    state
-                                        .moving
-                                        .set(
-                                            Some(MoveRequest {
-                                                appointment: to_move.clone(),
-                                                start: None,
-                                            }),
-                                        );
-                                }
-                            >
-                                "Move…"
-                            </button>
+                            <Button on_click=move |()| {
+                                state.selected.set(None);
+                                state
+                                    .moving
+                                    .set(
+                                        Some(MoveRequest {
+                                            appointment: to_move.clone(),
+                                            start: None,
+                                        }),
+                                    );
+                            }>"Move…"</Button>
                         }
                     })}
             </div>
@@ -102,7 +101,7 @@ pub fn AppointmentDetails(appointment: CalendarAppointment) -> impl IntoView {
                             <label class="flex grow flex-col gap-1 text-sm font-medium">
                                 "Reason for cancelling (optional)"
                                 <input
-                                    class="rounded border border-slate-300 px-3 py-2"
+                                    class=FIELD
                                     maxlength="500"
                                     prop:value=move || reason.get()
                                     on:input=move |ev| reason.set(event_target_value(&ev))
@@ -134,7 +133,7 @@ pub fn AppointmentDetails(appointment: CalendarAppointment) -> impl IntoView {
     }
 }
 
-/// Free times of one specialist for one type, a week at a time, as buttons.
+/// Free times of one specialist for one type, a week at a time: pressing one chooses it.
 #[component]
 fn FreeTimes(
     specialist_id: Signal<Option<Uuid>>,
@@ -155,6 +154,12 @@ fn FreeTimes(
             }
         },
     );
+    let action = SlotAction::Choose {
+        chosen: Signal::derive(move || chosen.with(|c| c.as_ref().map(|c| c.start))),
+        on_choose: Callback::new(move |(day, slot): (String, SlotView)| {
+            chosen.set(Some(PlacedTime { start: slot.start, label: format!("{day}, {}", slot.label) }));
+        }),
+    };
     view! {
         <Transition fallback=|| {
             view! { <p class="mt-3">"Loading free times…"</p> }
@@ -174,61 +179,21 @@ fn FreeTimes(
                                 {format!("Free times, week of {} ({})", monday.format("%-d %b"), w.time_zone)}
                             </p>
                             <div class="flex gap-1">
-                                <button
-                                    class="rounded border border-slate-300 px-2 py-1 text-sm"
-                                    on:click=move |_| week.set(Some(monday - chrono::Duration::days(7)))
+                                <Button
+                                    size=Size::Small
+                                    on_click=move |()| week.set(Some(monday - chrono::Duration::days(7)))
                                 >
                                     "← Week"
-                                </button>
-                                <button
-                                    class="rounded border border-slate-300 px-2 py-1 text-sm"
-                                    on:click=move |_| week.set(Some(monday + chrono::Duration::days(7)))
+                                </Button>
+                                <Button
+                                    size=Size::Small
+                                    on_click=move |()| week.set(Some(monday + chrono::Duration::days(7)))
                                 >
                                     "Week →"
-                                </button>
+                                </Button>
                             </div>
                         </div>
-                        <div class="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-4" data-testid="free-times">
-                            {w
-                                .days
-                                .into_iter()
-                                .filter(|d| !d.slots.is_empty())
-                                .map(|day| {
-                                    view! {
-                                        <fieldset class="rounded border border-slate-200 p-2">
-                                            <legend class="px-1 text-xs font-semibold">{day.label.clone()}</legend>
-                                            <div class="flex flex-wrap gap-1">
-                                                {day
-                                                    .slots
-                                                    .into_iter()
-                                                    .map(|slot| {
-                                                        let start = slot.start;
-                                                        let placed = PlacedTime {
-                                                            start,
-                                                            label: format!("{}, {}", day.label, slot.label),
-                                                        };
-                                                        view! {
-                                                            <button
-                                                                class="rounded border border-teal-700 px-2 py-1 text-xs aria-pressed:bg-teal-700 aria-pressed:text-white"
-                                                                aria-pressed=move || {
-                                                                    chosen
-                                                                        .with(|c| c.as_ref().is_some_and(|c| c.start == start))
-                                                                        .to_string()
-                                                                }
-                                                                aria-label=format!("{} at {}", day.label, slot.label)
-                                                                on:click=move |_| chosen.set(Some(placed.clone()))
-                                                            >
-                                                                {slot.label.clone()}
-                                                            </button>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </div>
-                                        </fieldset>
-                                    }
-                                })
-                                .collect_view()}
-                        </div>
+                        <SlotPicker days=w.days action test_id="free-times" />
                     }
                         .into_any(),
                 )
@@ -304,13 +269,11 @@ fn Overbook(
                         />
                     </label>
                 </div>
-                <p class="mt-2 text-sm text-red-700" role="alert">
-                    {move || problem.get()}
-                </p>
+                <FieldError message=problem class="mt-2" />
                 <label class="mt-3 flex flex-col gap-1 text-sm font-medium">
                     "Reason (required, kept in the audit trail)"
                     <textarea
-                        class="rounded border border-slate-300 px-3 py-2"
+                        class=FIELD
                         maxlength="500"
                         name="overbook_reason"
                         prop:value=move || reason.get()
@@ -384,10 +347,10 @@ pub fn MoveDialog(request: MoveRequest) -> impl IntoView {
                     })
             }}
             <div class="mt-6 flex gap-3">
-                <button
-                    class="rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60"
-                    disabled=move || chosen.get().is_none() || state.reschedule.pending().get()
-                    on:click=move |_| {
+                <Button
+                    variant=Variant::Primary
+                    disabled=Signal::derive(move || chosen.get().is_none() || state.reschedule.pending().get())
+                    on_click=move |()| {
                         if let Some(start) = chosen.get_untracked().map(|placed| placed.start) {
                             let overbook_reason = overbook.get_untracked().then(|| reason.get_untracked());
                             state
@@ -401,10 +364,8 @@ pub fn MoveDialog(request: MoveRequest) -> impl IntoView {
                     }
                 >
                     "Move here"
-                </button>
-                <button class="rounded border border-slate-300 px-4 py-2" on:click=move |_| state.moving.set(None)>
-                    "Keep the current time"
-                </button>
+                </Button>
+                <Button on_click=move |()| state.moving.set(None)>"Keep the current time"</Button>
             </div>
         </Modal>
     }
@@ -445,78 +406,45 @@ pub fn BookDialog() -> impl IntoView {
                     Suspend::new(async move {
                         let patients = patients.await?;
                         let types = types.await?;
+                        let specialist_choices: Vec<Choice> = specialists
+                            .into_iter()
+                            .map(|s| Choice::new(s.specialist_id.to_string(), s.name))
+                            .collect();
                         Ok::<
                             _,
                             AppError,
                         >(
                             view! {
                                 <div class="mt-4 grid gap-3 sm:grid-cols-3">
-                                    <label class="flex flex-col gap-1 text-sm font-medium">
-                                        "Patient"
-                                        <select
-                                            class="rounded border border-slate-300 px-2 py-2"
-                                            name="patient"
-                                            on:change=move |ev| {
-                                                patient.set(Uuid::parse_str(&event_target_value(&ev)).ok())
-                                            }
-                                        >
-                                            <option value="">"Choose a patient"</option>
-                                            {patients
-                                                .into_iter()
-                                                .map(|p| {
-                                                    view! { <option value=p.patient_id.to_string()>{p.name}</option> }
-                                                })
-                                                .collect_view()}
-                                        </select>
-                                    </label>
-                                    <label class="flex flex-col gap-1 text-sm font-medium">
-                                        "Specialist"
-                                        <select
-                                            class="rounded border border-slate-300 px-2 py-2"
-                                            name="specialist"
-                                            prop:value=move || {
-                                                specialist.get().map(|id| id.to_string()).unwrap_or_default()
-                                            }
-                                            on:change=move |ev| {
-                                                specialist.set(Uuid::parse_str(&event_target_value(&ev)).ok());
-                                                chosen.set(None);
-                                            }
-                                        >
-                                            {specialists
-                                                .into_iter()
-                                                .map(|s| {
-                                                    view! {
-                                                        <option value=s.specialist_id.to_string()>{s.name}</option>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </select>
-                                    </label>
-                                    <label class="flex flex-col gap-1 text-sm font-medium">
-                                        "Type"
-                                        <select
-                                            class="rounded border border-slate-300 px-2 py-2"
-                                            name="type"
-                                            prop:value=move || kind.get()
-                                            on:change=move |ev| {
-                                                kind.set(event_target_value(&ev));
-                                                chosen.set(None);
-                                            }
-                                        >
-                                            {types
-                                                .into_iter()
-                                                .map(|t| {
-                                                    view! {
-                                                        <option value=t
-                                                            .name
-                                                            .clone()>
-                                                            {format!("{} ({} min)", t.name, t.duration_minutes)}
-                                                        </option>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </select>
-                                    </label>
+                                    <SelectField
+                                        label="Patient"
+                                        id="book-patient"
+                                        name="patient"
+                                        options=patient_choices(patients)
+                                        value=Signal::derive(move || id_value(patient.get()))
+                                        on_change=move |id: String| patient.set(Uuid::parse_str(&id).ok())
+                                    />
+                                    <SelectField
+                                        label="Specialist"
+                                        id="book-specialist"
+                                        name="specialist"
+                                        options=specialist_choices
+                                        value=Signal::derive(move || id_value(specialist.get()))
+                                        on_change=move |id: String| {
+                                            specialist.set(Uuid::parse_str(&id).ok());
+                                            chosen.set(None);
+                                        }
+                                    />
+                                    <AppointmentTypeSelect
+                                        types
+                                        label="Type"
+                                        id="book-type"
+                                        value=kind
+                                        on_change=move |name| {
+                                            kind.set(name);
+                                            chosen.set(None);
+                                        }
+                                    />
                                 </div>
                             },
                         )
@@ -541,10 +469,12 @@ pub fn BookDialog() -> impl IntoView {
                     })
             }}
             <div class="mt-6 flex gap-3">
-                <button
-                    class="rounded bg-teal-700 px-4 py-2 text-white disabled:opacity-60"
-                    disabled=move || chosen.get().is_none() || patient.get().is_none() || state.book.pending().get()
-                    on:click=move |_| {
+                <Button
+                    variant=Variant::Primary
+                    disabled=Signal::derive(move || {
+                        chosen.get().is_none() || patient.get().is_none() || state.book.pending().get()
+                    })
+                    on_click=move |()| {
                         if let (Some(start), Some(patient_id), Some(specialist_id)) = (
                             chosen.get_untracked().map(|placed| placed.start),
                             patient.get_untracked(),
@@ -564,11 +494,21 @@ pub fn BookDialog() -> impl IntoView {
                     }
                 >
                     "Book"
-                </button>
-                <button class="rounded border border-slate-300 px-4 py-2" on:click=move |_| state.booking.set(false)>
-                    "Close without booking"
-                </button>
+                </Button>
+                <Button on_click=move |()| state.booking.set(false)>"Close without booking"</Button>
             </div>
         </Modal>
     }
+}
+
+/// A select's value for an optional id ("" for none).
+fn id_value(id: Option<Uuid>) -> String {
+    id.map(|id| id.to_string()).unwrap_or_default()
+}
+
+/// The patients to book for, after a "Choose a patient" prompt.
+fn patient_choices(patients: Vec<PatientOption>) -> Vec<Choice> {
+    std::iter::once(Choice::new("", "Choose a patient"))
+        .chain(patients.into_iter().map(|p| Choice::new(p.patient_id.to_string(), p.name)))
+        .collect()
 }

@@ -18,6 +18,8 @@ use crate::api::calendar::{
 };
 use crate::api::scheduling::{BookAppointment, CancelAppointment, RescheduleAppointment, SetAppointmentStatus};
 use crate::components::auth::use_auth;
+use crate::components::button::{Button, Variant};
+use crate::components::form::{Choice, SelectField};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use dialogs::{AppointmentDetails, BookDialog, MoveDialog};
@@ -152,12 +154,9 @@ fn StaffCalendarPage() -> impl IntoView {
     view! {
         <div class="flex flex-wrap items-center justify-between gap-3">
             <h1 class="text-3xl font-semibold">"Calendar"</h1>
-            <button
-                class="rounded bg-teal-700 px-4 py-2 text-white hover:bg-teal-800"
-                on:click=move |_| state.booking.set(true)
-            >
+            <Button variant=Variant::Primary on_click=move |()| state.booking.set(true)>
                 "Book for a patient"
-            </button>
+            </Button>
         </div>
         <p class="sr-only" aria-live="polite" data-testid="calendar-announcement">
             {move || state.announcement.get()}
@@ -189,33 +188,25 @@ fn StaffCalendarPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let specialists = specialists.await?;
                 let cal = calendar.await?;
+                let specialist_choices: Vec<Choice> = std::iter::once(Choice::new("", "All specialists, side by side"))
+                    .chain(specialists.iter().map(|s| Choice::new(s.specialist_id.to_string(), s.display_name.clone())))
+                    .collect();
                 Ok::<
                     _,
                     AppError,
                 >(
                     view! {
                         <Show when=is_admin>
-                            <label class="mt-4 flex max-w-sm flex-col gap-1 text-sm font-medium">
-                                "Specialist"
-                                <select
-                                    class="rounded border border-slate-300 px-3 py-2"
-                                    data-testid="calendar-specialist"
-                                    prop:value=move || specialist.get().map(|id| id.to_string()).unwrap_or_default()
-                                    on:change=move |ev| specialist.set(Uuid::parse_str(&event_target_value(&ev)).ok())
-                                >
-                                    <option value="">"All specialists, side by side"</option>
-                                    {specialists
-                                        .iter()
-                                        .map(|s| {
-                                            view! {
-                                                <option value=s
-                                                    .specialist_id
-                                                    .to_string()>{s.display_name.clone()}</option>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </select>
-                            </label>
+                            <SelectField
+                                label="Specialist"
+                                id="calendar-specialist"
+                                class="mt-4 max-w-sm"
+                                options=specialist_choices.clone()
+                                value=Signal::derive(move || {
+                                    specialist.get().map(|id| id.to_string()).unwrap_or_default()
+                                })
+                                on_change=move |id: String| specialist.set(Uuid::parse_str(&id).ok())
+                            />
                         </Show>
                         <Toolbar cal=cal.clone() view_kind anchor />
                         {match cal.view {
@@ -273,21 +264,9 @@ fn Toolbar(
                     {view_button(CalendarView::Week, "Week")}
                     {view_button(CalendarView::Month, "Month")}
                 </div>
-                <button
-                    class="rounded border border-slate-300 px-3 py-2"
-                    on:click=move |_| anchor.set(Some(current.step(here, -1)))
-                >
-                    "← Previous"
-                </button>
-                <button class="rounded border border-slate-300 px-3 py-2" on:click=move |_| anchor.set(None)>
-                    "Today"
-                </button>
-                <button
-                    class="rounded border border-slate-300 px-3 py-2"
-                    on:click=move |_| anchor.set(Some(current.step(here, 1)))
-                >
-                    "Next →"
-                </button>
+                <Button on_click=move |()| anchor.set(Some(current.step(here, -1)))>"← Previous"</Button>
+                <Button on_click=move |()| anchor.set(None)>"Today"</Button>
+                <Button on_click=move |()| anchor.set(Some(current.step(here, 1)))>"Next →"</Button>
             </div>
         </div>
     }
