@@ -10,6 +10,14 @@ else
   echo "[database] using DATABASE_URL from the environment"
 fi
 
+# The master key file that wraps patients' data keys (clinical data is encrypted at rest).
+# Made by `server keys init` (mode 600) on first use; it never goes into the repository. Keep
+# it, and back it up apart from the database: without it the clinical data cannot be read.
+if [ -z "${SYEI_MASTER_KEY_FILE:-}" ]; then
+  SYEI_MASTER_KEY_FILE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.data/master.key"
+fi
+export SYEI_MASTER_KEY_FILE
+
 # Prints DATABASE_URL with its database name replaced by "<name>_<suffix>" (query kept).
 sibling_database_url() {
   local base="${DATABASE_URL%%\?*}"
@@ -33,6 +41,7 @@ seed_sibling_database() {
   local suffix="$1" server="$2" url
   recreate_sibling_database "$suffix"
   url=$(sibling_database_url "$suffix")
+  "$server" keys init >/dev/null
   DATABASE_URL="$url" "$server" migrate
   SYEI_DEMO_PASSWORD="$suffix-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
   export SYEI_DEMO_PASSWORD

@@ -22,6 +22,7 @@ fi
 
 # Served over plain http on 127.0.0.1: the session cookie cannot be `__Host-`/Secure there.
 export SYEI_DEV_INSECURE_COOKIES=true
+./target/release/server keys init
 ./target/release/server migrate
 logins_file=.data/demo-logins.txt
 ./target/release/server seed-demo --logins-file "$logins_file" >/dev/null

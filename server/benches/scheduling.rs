@@ -228,6 +228,8 @@ async fn bench_database(pool: &PgPool) {
         LeptosOptions::builder().output_name("syei").build(),
         pool.clone(),
         AuthSettings { login_attempts_per_minute: 10_000, ..AuthSettings::default() },
+        app::server::crypto::MasterKeys::new(vec![app::server::crypto::MasterKey::generate("mk-bench".into())])
+            .unwrap(),
     );
     let http = server::startup::HttpSettings::direct("127.0.0.1:3000".parse().unwrap(), false);
     let router = server::router(state, std::sync::Arc::new(http));

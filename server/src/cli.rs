@@ -1,4 +1,4 @@
-//! Command-line interface: `serve` (default), `migrate`, `seed-demo`, `create-admin`.
+//! Command-line interface: `serve` (default), `migrate`, `seed-demo`, `create-admin`, `keys`.
 //! Every flag has an environment fallback, so the same binary runs from make, systemd or a
 //! container without a wrapper script.
 
@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use leptos::prelude::get_configuration;
 
 use crate::client_addr::TrustedProxies;
+use crate::keys::{KeyFileArgs, KeysCommand};
 use crate::startup::{Application, HttpSettings};
 use crate::{admin, connect, exit_code, init_tracing, seed, MIGRATOR};
 
@@ -26,6 +27,9 @@ pub struct Cli {
     /// Largest number of pooled database connections.
     #[arg(long, env = "SYEI_DB_MAX_CONNECTIONS", default_value_t = 20, global = true)]
     db_max_connections: u32,
+
+    #[command(flatten)]
+    key_file: KeyFileArgs,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -43,6 +47,9 @@ enum Command {
     CreateAdmin(CreateAdminArgs),
     /// Print every server function endpoint and who may call it.
     Routes,
+    /// The master key file: make it, rotate the master key, see what it wraps.
+    #[command(subcommand)]
+    Keys(KeysCommand),
 }
 
 #[derive(Debug, Args)]
@@ -139,25 +146,45 @@ pub async fn run_cli() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    if matches!(cli.command, Some(Command::Routes)) {
-        print_routes();
-        return Ok(());
+    match cli.command {
+        Some(Command::Routes) => {
+            print_routes();
+            return Ok(());
+        }
+        Some(Command::Keys(KeysCommand::Init)) => {
+            return crate::keys::run(KeysCommand::Init, &cli.key_file, None).await
+        }
+        _ => {}
     }
     let database_url = cli
         .database_url
         .context("DATABASE_URL is not set (use --database-url or the DATABASE_URL environment variable)")?;
     let pool = connect(&database_url, cli.db_max_connections).await?;
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(args) => serve(pool, args).await,
-        Command::Migrate => {
-            MIGRATOR.run(&pool).await.context("migration failed")?;
-            println!("database schema is up to date");
-            Ok(())
+        Command::Serve(args) => {
+            let keys = cli.key_file.load_checked(&pool).await?;
+            serve(pool, args, keys).await
         }
-        Command::SeedDemo(args) => seed::seed_demo(&pool, args).await,
+        Command::Migrate => migrate(&pool, &cli.key_file).await,
+        Command::SeedDemo(args) => seed::seed_demo(&pool, args, &cli.key_file.load_checked(&pool).await?).await,
         Command::CreateAdmin(args) => admin::create_admin(&pool, args).await,
+        Command::Keys(command) => crate::keys::run(command, &cli.key_file, Some(&pool)).await,
         Command::Routes => Ok(()),
     }
+}
+
+/// Applies the schema migrations, then seals any patient details still stored in plaintext
+/// (written before encryption at rest), which needs the key file.
+async fn migrate(pool: &sqlx::PgPool, key_file: &KeyFileArgs) -> anyhow::Result<()> {
+    MIGRATOR.run(pool).await.context("migration failed")?;
+    println!("database schema is up to date");
+    let legacy = app::server::db::patients::with_legacy_plaintext(pool, 1).await?;
+    if !legacy.is_empty() {
+        let keys = key_file.load_checked(pool).await.context("patient details must be sealed")?;
+        let sealed = app::server::services::patient_vault::seal_legacy_plaintext(pool, &keys).await?;
+        println!("sealed the clinical details of {sealed} patients stored before encryption at rest");
+    }
+    Ok(())
 }
 
 /// One endpoint a line: its full path and who may call it (`public` for anyone).
@@ -167,7 +194,7 @@ fn print_routes() {
     }
 }
 
-async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(pool: sqlx::PgPool, args: ServeArgs, keys: app::server::crypto::MasterKeys) -> anyhow::Result<()> {
     let configuration = get_configuration(None).context("reading the Leptos configuration")?;
     let mut leptos_options = configuration.leptos_options;
     use_hashed_assets_if_built(&mut leptos_options);
@@ -175,7 +202,7 @@ async fn serve(pool: sqlx::PgPool, args: ServeArgs) -> anyhow::Result<()> {
         leptos_options.site_addr = addr;
     }
     let http = args.http_settings(leptos_options.site_addr);
-    let application = Application::build(leptos_options, pool, args.auth_settings(), http)?;
+    let application = Application::build(leptos_options, pool, args.auth_settings(), http, keys)?;
     tracing::info!("SyEI listening on http://{}", application.local_addr());
     application.run_until_stopped(shutdown_signal()).await
 }

@@ -9,6 +9,7 @@ pub mod csrf;
 pub mod feeds;
 pub mod headers;
 pub mod health;
+pub mod keys;
 pub mod seed;
 pub mod startup;
 

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use app::domain::appointment_status::AppointmentStatus;
+use app::server::crypto::MasterKeys;
 use app::server::password::hash_password;
+use app::server::services::patient_vault::{self, ClinicalDetails};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use rand::distributions::Alphanumeric;
@@ -125,7 +127,7 @@ const PATIENTS: [DemoPatient; 5] = [
 const ADMIN_EMAIL: &str = "admin@clinic.example";
 const FAMILY_EMAIL: &str = "marta.ruiz@family.example";
 
-pub async fn seed_demo(pool: &PgPool, args: SeedArgs) -> anyhow::Result<()> {
+pub async fn seed_demo(pool: &PgPool, args: SeedArgs, keys: &MasterKeys) -> anyhow::Result<()> {
     let existing_users = sqlx::query_scalar!(r#"select count(*) as "count!" from users"#).fetch_one(pool).await?;
     if existing_users > 0 {
         println!("the database already has {existing_users} users: demo data not seeded (nothing changed)");
@@ -176,16 +178,19 @@ pub async fn seed_demo(pool: &PgPool, args: SeedArgs) -> anyhow::Result<()> {
         let user_id = insert_user(&mut tx, p.email, &next_hash()?, "Patient", p.first_name, p.last_name).await?;
         let (y, m, d) = p.date_of_birth;
         let patient_id = sqlx::query_scalar!(
-            r#"insert into patients (user_id, date_of_birth, emergency_contact_name, emergency_contact_phone, base_medical_history)
-               values ($1, $2, $3, $4, $5) returning patient_id"#,
+            r#"insert into patients (user_id, date_of_birth) values ($1, $2) returning patient_id"#,
             user_id,
             NaiveDate::from_ymd_opt(y, m, d).context("demo date of birth")?,
-            p.emergency_contact.0,
-            p.emergency_contact.1,
-            p.history,
         )
         .fetch_one(&mut *tx)
         .await?;
+        // Clinical details are sealed with the patient's own key, like everything clinical.
+        let details = ClinicalDetails {
+            emergency_contact_name: Some(p.emergency_contact.0.to_string()),
+            emergency_contact_phone: Some(p.emergency_contact.1.to_string()),
+            base_medical_history: Some(p.history.to_string()),
+        };
+        patient_vault::save_details(&mut tx, keys, patient_id, details).await?;
         patient_ids.push(patient_id);
     }
 

@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use app::server::crypto::MasterKeys;
 use app::server::session_store::PgSessionStore;
 use app::server::state::{AppState, AuthSettings};
 use axum::serve::ListenerExt;
@@ -49,12 +50,13 @@ impl Application {
         pool: PgPool,
         auth: AuthSettings,
         http: HttpSettings,
+        keys: MasterKeys,
     ) -> anyhow::Result<Application> {
         let addr = leptos_options.site_addr;
         let listener = std::net::TcpListener::bind(addr).with_context(|| format!("could not listen on {addr}"))?;
         listener.set_nonblocking(true)?;
         let listener = TcpListener::from_std(listener)?;
-        Ok(Application { listener, state: AppState::new(leptos_options, pool, auth), http: Arc::new(http) })
+        Ok(Application { listener, state: AppState::new(leptos_options, pool, auth, keys), http: Arc::new(http) })
     }
 
     pub fn local_addr(&self) -> SocketAddr {

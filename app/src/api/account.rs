@@ -6,7 +6,7 @@ use leptos::prelude::*;
 pub async fn my_profile() -> Result<AccountProfile, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::db::users::own_profile(&state.pool, user).await
+        crate::server::services::users::own_profile(&state, user).await
     })
     .await
 }

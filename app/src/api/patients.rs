@@ -10,7 +10,7 @@ pub async fn get_patient(patient_id: Uuid) -> Result<PatientSummary, AppError> {
         let (user, state) = crate::server::caller().await?;
         authorize_patient(&state.pool, &user, patient_id, PatientData::Summary).await?;
         let clinical = can_view_patient(&state.pool, &user, patient_id, PatientData::Clinical).await?;
-        crate::server::db::patients::summary(&state.pool, &user, patient_id, clinical).await
+        crate::server::services::patients::summary(&state, &user, patient_id, clinical).await
     })
     .await
 }

@@ -24,7 +24,7 @@ pub async fn list_users(search: String, role: String, status: String, page: i64)
 pub async fn get_user(user_id: Uuid) -> Result<UserDetail, AppError> {
     crate::server::respond(async move {
         let (_, state) = crate::server::caller().await?;
-        crate::server::db::users::detail(&state.pool, user_id).await
+        crate::server::services::users::detail(&state, user_id).await
     })
     .await
 }
@@ -44,7 +44,7 @@ pub async fn patient_options() -> Result<Vec<PatientOption>, AppError> {
 pub async fn create_user(form: UserForm) -> Result<IssuedPassword, AppError> {
     crate::server::respond(async move {
         let (admin, state) = crate::server::caller().await?;
-        crate::server::services::users::create(&state.pool, admin.user_id, &form).await
+        crate::server::services::users::create(&state, admin.user_id, &form).await
     })
     .await
 }
@@ -53,7 +53,7 @@ pub async fn create_user(form: UserForm) -> Result<IssuedPassword, AppError> {
 pub async fn update_user(user_id: Uuid, form: UserForm) -> Result<(), AppError> {
     crate::server::respond(async move {
         let (admin, state) = crate::server::caller().await?;
-        crate::server::services::users::update(&state.pool, admin.user_id, user_id, &form).await
+        crate::server::services::users::update(&state, admin.user_id, user_id, &form).await
     })
     .await
 }
@@ -63,7 +63,7 @@ pub async fn update_user(user_id: Uuid, form: UserForm) -> Result<(), AppError> 
 pub async fn set_user_active(user_id: Uuid, active: bool) -> Result<(), AppError> {
     crate::server::respond(async move {
         let (admin, state) = crate::server::caller().await?;
-        crate::server::services::users::set_active(&state.pool, admin.user_id, user_id, active).await
+        crate::server::services::users::set_active(&state, admin.user_id, user_id, active).await
     })
     .await
 }
@@ -73,7 +73,7 @@ pub async fn set_user_active(user_id: Uuid, active: bool) -> Result<(), AppError
 pub async fn reset_password(user_id: Uuid) -> Result<IssuedPassword, AppError> {
     crate::server::respond(async move {
         let (admin, state) = crate::server::caller().await?;
-        crate::server::services::users::reset_password(&state.pool, admin.user_id, user_id).await
+        crate::server::services::users::reset_password(&state, admin.user_id, user_id).await
     })
     .await
 }

@@ -13,4 +13,7 @@ pub struct PatientSummary {
     pub emergency_contact_name: Option<String>,
     pub emergency_contact_phone: Option<String>,
     pub base_medical_history: Option<String>,
+    /// The patient's data key was destroyed (retention): their clinical details no longer
+    /// exist anywhere.
+    pub clinical_data_erased: bool,
 }

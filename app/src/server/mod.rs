@@ -4,6 +4,7 @@
 pub mod arguments;
 pub mod audit;
 pub mod auth;
+pub mod crypto;
 pub mod db;
 pub mod db_errors;
 pub mod password;

@@ -8,6 +8,7 @@ use leptos::prelude::{use_context, LeptosOptions};
 use sqlx::PgPool;
 
 use crate::error::AppError;
+use crate::server::crypto::MasterKeys;
 
 /// Session and sign-in settings (see the README for the environment variables).
 #[derive(Debug, Clone)]
@@ -51,16 +52,19 @@ pub struct AppState {
     pub pool: PgPool,
     pub auth: Arc<AuthSettings>,
     pub login_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// The master keys that wrap patients' data keys (from `SYEI_MASTER_KEY_FILE`).
+    pub keys: Arc<MasterKeys>,
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, pool: PgPool, auth: AuthSettings) -> AppState {
+    pub fn new(leptos_options: LeptosOptions, pool: PgPool, auth: AuthSettings, keys: MasterKeys) -> AppState {
         let per_minute = NonZeroU32::new(auth.login_attempts_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         AppState {
             leptos_options,
             pool,
             login_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             auth: Arc::new(auth),
+            keys: Arc::new(keys),
         }
     }
 }

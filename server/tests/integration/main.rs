@@ -64,6 +64,7 @@ mod authorization_matrix;
 mod booking;
 mod care_team;
 mod create_admin_command;
+mod encryption_at_rest;
 mod hostile_input;
 mod http_health;
 mod page_statuses_and_assets;

@@ -6,6 +6,7 @@ pub mod care_team;
 pub mod clinic;
 pub mod feeds;
 pub mod home;
+pub mod patient_keys;
 pub mod patients;
 pub mod scheduling;
 pub mod specialists;

@@ -207,10 +207,10 @@ pub async fn bump_session_epoch(conn: &mut PgConnection, user_id: Uuid) -> Resul
 // --- Administration ----------------------------------------------------------------------
 
 use crate::domain::user_form::{Profile, UserForm, ValidUser};
-use crate::model::account::AccountProfile;
 use crate::model::auth::CurrentUser;
 use crate::model::users::{PatientOption, UserDetail, UserListItem, UserPage, USERS_PAGE_SIZE};
 use crate::server::audit::begin_as;
+use crate::server::db::patients::SealedDetails;
 use crate::server::db_errors::{on_constraint, ConstraintMessage};
 
 /// The constraint violations a person can cause with an account form, as messages next to the
@@ -278,12 +278,18 @@ pub async fn list(pool: &PgPool, search: &str, role: &str, status: &str, page: i
     })
 }
 
-pub async fn detail(pool: &PgPool, user_id: Uuid) -> Result<UserDetail, AppError> {
+/// An account as the edit form shows it, with the patient's clinical details still sealed.
+pub struct AccountDetailRow {
+    pub detail: UserDetail,
+    pub sealed: SealedDetails,
+}
+
+pub async fn detail(pool: &PgPool, user_id: Uuid) -> Result<AccountDetailRow, AppError> {
     let row = sqlx::query!(
         r#"select u.user_id, u.role, u.email, u.first_name, u.last_name, u.phone, u.is_active, u.must_change_password,
                   s.specialty as "specialty?", s.professional_license as "professional_license?", s.bio,
-                  p.date_of_birth as "date_of_birth?", p.emergency_contact_name, p.emergency_contact_phone,
-                  p.base_medical_history, p.patient_id as "patient_id?",
+                  p.date_of_birth as "date_of_birth?", p.emergency_contact_sealed, p.base_medical_history_sealed,
+                  p.patient_id as "patient_id?",
                   f.patient_id as "linked_patient_id?", f.relationship as "relationship?"
            from users u
            left join specialists s on s.user_id = u.user_id
@@ -296,7 +302,7 @@ pub async fn detail(pool: &PgPool, user_id: Uuid) -> Result<UserDetail, AppError
     .fetch_optional(pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    Ok(UserDetail {
+    let detail = UserDetail {
         user_id: row.user_id,
         patient_id: row.patient_id,
         is_active: row.is_active,
@@ -311,13 +317,18 @@ pub async fn detail(pool: &PgPool, user_id: Uuid) -> Result<UserDetail, AppError
             professional_license: row.professional_license.unwrap_or_default(),
             bio: row.bio.unwrap_or_default(),
             date_of_birth: row.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
-            emergency_contact_name: row.emergency_contact_name.unwrap_or_default(),
-            emergency_contact_phone: row.emergency_contact_phone.unwrap_or_default(),
-            base_medical_history: row.base_medical_history.unwrap_or_default(),
+            emergency_contact_name: String::new(),
+            emergency_contact_phone: String::new(),
+            base_medical_history: String::new(),
             linked_patient_id: row.linked_patient_id.map(|id| id.to_string()).unwrap_or_default(),
             relationship: row.relationship.unwrap_or_default(),
         },
-    })
+    };
+    let sealed = SealedDetails {
+        emergency_contact: row.emergency_contact_sealed,
+        base_medical_history: row.base_medical_history_sealed,
+    };
+    Ok(AccountDetailRow { detail, sealed })
 }
 
 pub async fn patient_options(pool: &PgPool, user: &CurrentUser) -> Result<Vec<PatientOption>, AppError> {
@@ -337,9 +348,14 @@ pub async fn patient_options(pool: &PgPool, user: &CurrentUser) -> Result<Vec<Pa
     Ok(options)
 }
 
-/// The account and its profile in one transaction: nothing is half-saved. Returns the new id.
-pub async fn create(pool: &PgPool, admin_id: Uuid, user: &ValidUser, password_hash: &str) -> Result<Uuid, AppError> {
-    let mut tx = begin_as(pool, admin_id).await?;
+/// Inserts the account (its profile is `save_profile`, in the same transaction). Returns the
+/// new id.
+pub async fn insert(
+    tx: &mut PgConnection,
+    admin_id: Uuid,
+    user: &ValidUser,
+    password_hash: &str,
+) -> Result<Uuid, AppError> {
     let user_id = sqlx::query_scalar!(
         r#"insert into users (email, password_hash, role, first_name, last_name, phone, must_change_password, created_by, updated_by)
            values ($1, $2, $3, $4, $5, $6, true, $7, $7) returning user_id"#,
@@ -354,8 +370,6 @@ pub async fn create(pool: &PgPool, admin_id: Uuid, user: &ValidUser, password_ha
     .fetch_one(&mut *tx)
     .await
     .map_err(constraint_error)?;
-    save_profile(&mut tx, user_id, &user.profile).await?;
-    tx.commit().await?;
     Ok(user_id)
 }
 
@@ -365,9 +379,8 @@ pub async fn role_of(pool: &PgPool, user_id: Uuid) -> Result<Option<Role>, AppEr
     role.map(|role| role.parse().map_err(AppError::internal)).transpose()
 }
 
-/// The account's names, email, phone and profile (never its role), in one transaction.
-pub async fn update(pool: &PgPool, admin_id: Uuid, user_id: Uuid, user: &ValidUser) -> Result<(), AppError> {
-    let mut tx = begin_as(pool, admin_id).await?;
+/// The account's names, email and phone (never its role; the profile is `save_profile`).
+pub async fn update(tx: &mut PgConnection, user_id: Uuid, user: &ValidUser) -> Result<(), AppError> {
     sqlx::query!(
         r#"update users set email = $2, first_name = $3, last_name = $4, phone = $5 where user_id = $1"#,
         user_id,
@@ -379,12 +392,12 @@ pub async fn update(pool: &PgPool, admin_id: Uuid, user_id: Uuid, user: &ValidUs
     .execute(&mut *tx)
     .await
     .map_err(constraint_error)?;
-    save_profile(&mut tx, user_id, &user.profile).await?;
-    tx.commit().await?;
     Ok(())
 }
 
-async fn save_profile(tx: &mut PgConnection, user_id: Uuid, profile: &Profile) -> Result<(), AppError> {
+/// The role's profile row. For a patient, only what is not clinical: the caller seals and
+/// stores the clinical details (`services::patient_vault`) with the patient id returned.
+pub async fn save_profile(tx: &mut PgConnection, user_id: Uuid, profile: &Profile) -> Result<Option<Uuid>, AppError> {
     match profile {
         Profile::Admin => {}
         Profile::Specialist { specialty, professional_license, bio } => {
@@ -401,21 +414,17 @@ async fn save_profile(tx: &mut PgConnection, user_id: Uuid, profile: &Profile) -
             .await
             .map_err(constraint_error)?;
         }
-        Profile::Patient { date_of_birth, emergency_contact_name, emergency_contact_phone, base_medical_history } => {
-            sqlx::query!(
-                r#"insert into patients (user_id, date_of_birth, emergency_contact_name, emergency_contact_phone, base_medical_history)
-                   values ($1, $2, $3, $4, $5)
-                   on conflict (user_id) do update set date_of_birth = $2, emergency_contact_name = $3,
-                       emergency_contact_phone = $4, base_medical_history = $5"#,
+        Profile::Patient { date_of_birth, .. } => {
+            let patient_id = sqlx::query_scalar!(
+                r#"insert into patients (user_id, date_of_birth) values ($1, $2)
+                   on conflict (user_id) do update set date_of_birth = $2 returning patient_id"#,
                 user_id,
                 date_of_birth,
-                emergency_contact_name.as_deref(),
-                emergency_contact_phone.as_deref(),
-                base_medical_history.as_deref(),
             )
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await
             .map_err(constraint_error)?;
+            return Ok(Some(patient_id));
         }
         Profile::FamilyMember { patient_id, relationship } => {
             let updated = sqlx::query!(
@@ -448,7 +457,7 @@ async fn save_profile(tx: &mut PgConnection, user_id: Uuid, profile: &Profile) -
             }
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Deactivation also moves the account to a new session epoch, so its sessions end at once.
@@ -470,10 +479,18 @@ pub async fn set_active(pool: &PgPool, admin_id: Uuid, user_id: Uuid, active: bo
     Ok(())
 }
 
-pub async fn own_profile(pool: &PgPool, user: CurrentUser) -> Result<AccountProfile, AppError> {
+/// What the account page shows about its owner, the emergency contact still sealed.
+pub struct OwnProfileRow {
+    pub phone: Option<String>,
+    pub details: Vec<(String, String)>,
+    pub patient_id: Option<Uuid>,
+    pub sealed: SealedDetails,
+}
+
+pub async fn own_profile(pool: &PgPool, user_id: Uuid) -> Result<OwnProfileRow, AppError> {
     let row = sqlx::query!(
         r#"select u.phone, s.specialty as "specialty?", s.professional_license as "professional_license?",
-                  p.date_of_birth as "date_of_birth?", p.emergency_contact_name,
+                  p.date_of_birth as "date_of_birth?", p.patient_id as "patient_id?", p.emergency_contact_sealed,
                   (select string_agg(pu.first_name || ' ' || pu.last_name || ' (' || fm.relationship || ')', ', ')
                    from family_members fm join patients fp on fp.patient_id = fm.patient_id
                    join users pu on pu.user_id = fp.user_id where fm.user_id = u.user_id) as helps
@@ -481,7 +498,7 @@ pub async fn own_profile(pool: &PgPool, user: CurrentUser) -> Result<AccountProf
            left join specialists s on s.user_id = u.user_id
            left join patients p on p.user_id = u.user_id
            where u.user_id = $1"#,
-        user.user_id
+        user_id
     )
     .fetch_one(pool)
     .await?;
@@ -489,11 +506,15 @@ pub async fn own_profile(pool: &PgPool, user: CurrentUser) -> Result<AccountProf
         ("Specialty", row.specialty),
         ("Licence", row.professional_license),
         ("Date of birth", row.date_of_birth.map(|d: chrono::NaiveDate| d.format("%-d %B %Y").to_string())),
-        ("Emergency contact", row.emergency_contact_name),
         ("Helps", row.helps),
     ]
     .into_iter()
     .filter_map(|(label, value)| value.map(|v| (label.to_string(), v)))
     .collect();
-    Ok(AccountProfile { user, phone: row.phone, details })
+    Ok(OwnProfileRow {
+        phone: row.phone,
+        details,
+        patient_id: row.patient_id,
+        sealed: SealedDetails { emergency_contact: row.emergency_contact_sealed, base_medical_history: None },
+    })
 }

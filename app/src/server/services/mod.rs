@@ -6,6 +6,8 @@ pub mod booking;
 pub mod calendar;
 pub mod feeds;
 pub mod home;
+pub mod patient_vault;
+pub mod patients;
 pub mod slots;
 pub mod users;
 pub mod zones;

@@ -63,8 +63,30 @@ impl Clinic {
 
         let specialist_id = scalar(pool, "insert into specialists (user_id, specialty, professional_license) values ($1, 'Acupuncture', 'L1') returning specialist_id", &[specialist.user_id]).await;
         let other_specialist_id = scalar(pool, "insert into specialists (user_id, specialty, professional_license) values ($1, 'Nutrition', 'L2') returning specialist_id", &[other_specialist.user_id]).await;
-        let patient_id = scalar(pool, "insert into patients (user_id, date_of_birth, base_medical_history) values ($1, '1984-03-14', 'Migraines') returning patient_id", &[patient.user_id]).await;
-        let other_patient_id = scalar(pool, "insert into patients (user_id, date_of_birth, base_medical_history) values ($1, '1958-01-30', 'Hypertension') returning patient_id", &[other_patient.user_id]).await;
+        let patient_id = scalar(
+            pool,
+            "insert into patients (user_id, date_of_birth) values ($1, '1984-03-14') returning patient_id",
+            &[patient.user_id],
+        )
+        .await;
+        let other_patient_id = scalar(
+            pool,
+            "insert into patients (user_id, date_of_birth) values ($1, '1958-01-30') returning patient_id",
+            &[other_patient.user_id],
+        )
+        .await;
+        // Their histories sealed with their own keys, as the app stores them.
+        for (id, history) in [(patient_id, "Migraines"), (other_patient_id, "Hypertension")] {
+            let details = app::server::services::patient_vault::ClinicalDetails {
+                base_medical_history: Some(history.into()),
+                ..Default::default()
+            };
+            let mut tx = pool.begin().await.unwrap();
+            app::server::services::patient_vault::save_details(&mut tx, &super::test_keys(), id, details)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
         let mut appointments = Vec::new();
         for (s, p) in [(specialist_id, patient_id), (other_specialist_id, other_patient_id)] {
             appointments.push(scalar(pool, "insert into appointments (specialist_id, patient_id, start_datetime, end_datetime, status, appointment_type) values ($1, $2, now() + interval '1 day', now() + interval '1 day 1 hour', 'Confirmed', 'Follow-up') returning appointment_id", &[s, p]).await);

@@ -57,7 +57,7 @@ fn spawn_with(
 ) -> TestApp {
     options.site_addr = "127.0.0.1:0".parse().unwrap();
     let http = HttpSettings { public_origin: PUBLIC_ORIGIN.to_string(), trusted_proxies };
-    let application = Application::build(options, pool, settings, http).expect("bind a free port");
+    let application = Application::build(options, pool, settings, http, super::test_keys()).expect("bind a free port");
     let addr = application.local_addr();
     tokio::spawn(application.run_until_stopped(std::future::pending()));
     TestApp { addr }

@@ -9,6 +9,14 @@ use chrono::{DateTime, TimeZone, Utc};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+/// The master keys of this test process: every test server and every direct vault call use
+/// the same ones, as one clinic's servers would.
+pub fn test_keys() -> app::server::crypto::MasterKeys {
+    use app::server::crypto::{MasterKey, MasterKeys};
+    static KEYS: std::sync::OnceLock<MasterKeys> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| MasterKeys::new(vec![MasterKey::generate("mk-test".into())]).unwrap()).clone()
+}
+
 pub async fn insert_user(pool: &PgPool, email: &str, role: &str) -> Uuid {
     sqlx::query_scalar(
         "insert into users (email, password_hash, role, first_name, last_name)

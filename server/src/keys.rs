@@ -1,0 +1,197 @@
+//! The master key file (`SYEI_MASTER_KEY_FILE`) and the `server keys` commands.
+//!
+//! The file is text, one key a line: `<id> <64 hex digits>`; `#` starts a comment. The first
+//! key is current (it wraps new patient keys); older ones stay so the patient keys they wrapped
+//! still open until `server keys rotate` has re-wrapped them. The file must be readable by its
+//! owner only (mode 600), and is backed up apart from the database: a backup of one without the
+//! other reads nothing.
+
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use app::server::crypto::{MasterKey, MasterKeys};
+use app::server::services::patient_vault;
+use clap::{Args, Subcommand};
+use sqlx::PgPool;
+
+#[derive(Debug, Args)]
+pub struct KeyFileArgs {
+    /// The master key file (mode 600, kept outside the database and its backups).
+    #[arg(long = "master-key-file", env = "SYEI_MASTER_KEY_FILE", global = true)]
+    pub path: Option<PathBuf>,
+}
+
+impl KeyFileArgs {
+    pub fn path(&self) -> anyhow::Result<&Path> {
+        self.path
+            .as_deref()
+            .context("SYEI_MASTER_KEY_FILE is not set: name the master key file (`server keys init` makes one)")
+    }
+
+    /// Loads the key file and proves it opens the patient keys in the database.
+    pub async fn load_checked(&self, pool: &PgPool) -> anyhow::Result<MasterKeys> {
+        let path = self.path()?;
+        let keys = load(path)?;
+        patient_vault::check_key_file(pool, &keys)
+            .await
+            .map_err(|problem| anyhow::anyhow!("refusing to start: {problem} ({})", path.display()))?;
+        Ok(keys)
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Make the key file with one new master key, unless it exists (then nothing changes).
+    Init,
+    /// Put a new master key first in the file and re-wrap every patient key with it (only the
+    /// wrapping changes; no clinical data is re-encrypted). Safe to run again after an
+    /// interruption: it carries on where it stopped.
+    Rotate,
+    /// Show which master keys wrap how many patient keys.
+    Status,
+}
+
+pub async fn run(command: KeysCommand, file: &KeyFileArgs, pool: Option<&PgPool>) -> anyhow::Result<()> {
+    let path = file.path()?;
+    match command {
+        KeysCommand::Init => {
+            if path.exists() {
+                load(path)?;
+                println!("master key file {} exists; nothing changed", path.display());
+            } else {
+                write_new(path, &[MasterKey::generate(new_key_id())])?;
+                println!("made master key file {} (mode 600); back it up apart from the database", path.display());
+            }
+            Ok(())
+        }
+        KeysCommand::Rotate => {
+            let pool = pool.context("DATABASE_URL is not set")?;
+            let keys = load(path)?;
+            patient_vault::check_key_file(pool, &keys).await.map_err(|problem| anyhow::anyhow!("{problem}"))?;
+            // A rotation interrupted after the file changed resumes with the key it made.
+            let pending = app::server::db::patient_keys::wrapped_by_others(pool, &keys.current().id, 1).await?;
+            let keys = if pending.is_empty() {
+                let mut all = vec![MasterKey::generate(new_key_id())];
+                all.extend(keys_in(path)?);
+                write_replacing(path, &all)?;
+                println!("new master key {} is now current", all[0].id);
+                MasterKeys::new(all).map_err(anyhow::Error::msg)?
+            } else {
+                println!("resuming: re-wrapping the patient keys not yet under {}", keys.current().id);
+                keys
+            };
+            let rotation =
+                patient_vault::rotate(pool, &keys, |done| println!("  re-wrapped {done} patient keys")).await?;
+            println!("re-wrapped {} patient keys under {}", rotation.rewrapped, keys.current().id);
+            print_usage(&keys, &rotation.remaining);
+            Ok(())
+        }
+        KeysCommand::Status => {
+            let pool = pool.context("DATABASE_URL is not set")?;
+            let keys = load(path)?;
+            let usage = app::server::db::patient_keys::count_by_master_key(pool).await?;
+            print_usage(&keys, &usage);
+            Ok(())
+        }
+    }
+}
+
+fn print_usage(keys: &MasterKeys, usage: &[(String, i64)]) {
+    for id in keys.ids() {
+        let count = usage.iter().find(|(used, _)| used == id).map_or(0, |(_, n)| *n);
+        let role = if id == keys.current().id { "current" } else { "older" };
+        println!("  {id} ({role}): wraps {count} patient keys");
+    }
+    for (id, count) in usage.iter().filter(|(id, _)| !keys.ids().any(|known| known == id)) {
+        println!("  {id} (NOT IN THE FILE): wraps {count} patient keys");
+    }
+    if keys.ids().count() > 1 && usage.iter().all(|(id, _)| id == &keys.current().id) {
+        println!("older keys wrap nothing now; remove them from the file once no backup you keep needs them");
+    }
+}
+
+/// A readable, sortable id: when the key was made, and a random suffix.
+fn new_key_id() -> String {
+    format!("mk-{}-{:08x}", chrono::Utc::now().format("%Y%m%dT%H%M%S"), rand::random::<u32>())
+}
+
+/// Reads the key file (refused if others may read it).
+pub fn load(path: &Path) -> anyhow::Result<MasterKeys> {
+    MasterKeys::new(keys_in(path)?).map_err(|problem| anyhow::anyhow!("{problem} ({})", path.display()))
+}
+
+fn keys_in(path: &Path) -> anyhow::Result<Vec<MasterKey>> {
+    let metadata = std::fs::metadata(path)
+        .with_context(|| format!("master key file {} not found (`server keys init` makes one)", path.display()))?;
+    if metadata.permissions().mode() & 0o077 != 0 {
+        bail!("master key file {} may be read by others: chmod 600 it", path.display());
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| {
+            let (id, hex) = line.split_once(' ').context("a key line is `<id> <64 hex digits>`")?;
+            MasterKey::from_hex(id.to_string(), hex).map_err(anyhow::Error::msg)
+        })
+        .collect()
+}
+
+fn contents(keys: &[MasterKey]) -> String {
+    let mut text = String::from(
+        "# SyEI master keys. Keep secret (mode 600) and back up apart from the database.\n\
+         # The first key is current; older ones open patient keys not yet re-wrapped.\n",
+    );
+    for key in keys {
+        text.push_str(&format!("{} {}\n", key.id, key.to_hex()));
+    }
+    text
+}
+
+fn write_new(path: &Path, keys: &[MasterKey]) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(contents(keys).as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// Replaces the file atomically (a new file beside it, then a rename): a crash leaves the old
+/// file or the new one, never half of one.
+fn write_replacing(path: &Path, keys: &[MasterKey]) -> anyhow::Result<()> {
+    let temporary = path.with_extension("new");
+    let _ = std::fs::remove_file(&temporary);
+    write_new(&temporary, keys)?;
+    std::fs::rename(&temporary, path).with_context(|| format!("replacing {}", path.display()))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_file_is_private_and_reads_back() {
+        let dir = std::env::temp_dir().join(format!("syei-keys-{}", rand::random::<u64>()));
+        let path = dir.join("master.key");
+        let key = MasterKey::generate("mk-test".into());
+        write_new(&path, std::slice::from_ref(&key)).unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        let loaded = load(&path).unwrap();
+        assert_eq!(loaded.current().id, "mk-test");
+        assert_eq!(loaded.current().to_hex(), key.to_hex());
+        // Readable by others: refused.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(load(&path).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
