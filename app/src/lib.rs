@@ -33,6 +33,8 @@ use crate::pages::clinic_settings::ClinicSettingsPage;
 use crate::pages::homes::{AdminHome, FamilyHome, PatientHome, SpecialistHome};
 use crate::pages::login::LoginPage;
 use crate::pages::notifications::NotificationsPage;
+use crate::pages::patients::{ChartPage, PatientsPage};
+use crate::pages::record_views::RecordViewsPage;
 use crate::pages::{home::HomePage, not_found::NotFoundPage};
 
 /// The pages that load together: each group is one split point of the WASM (`#[lazy]`), fetched
@@ -95,12 +97,15 @@ page_group!(home_pages, __preload_home_pages, HomeGroup {
     SpecialistHomeRoute => SpecialistHome,
     PatientHomeRoute => PatientHome,
     FamilyHomeRoute => FamilyHome,
+    RecordViewsRoute => RecordViewsPage,
     NotificationsRoute => NotificationsPage,
 });
 page_group!(booking_pages, __preload_booking_pages, BookingGroup { BookingRoute => BookingPage });
 page_group!(staff_pages, __preload_staff_pages, StaffGroup {
     CalendarRoute => CalendarPage,
     AvailabilityRoute => AvailabilityPage,
+    PatientsRoute => PatientsPage,
+    ChartRoute => ChartPage,
 });
 page_group!(admin_pages, __preload_admin_pages, AdminGroup {
     AdminUsersRoute => AdminUsersPage,
@@ -210,10 +215,13 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view=EditUserRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHomeRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHomeRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/my-care/record-views") view=RecordViewsRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHomeRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/book") view=BookingRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/calendar") view=CalendarRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/availability") view=AvailabilityRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/patients") view=PatientsRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/patients/:id") view=ChartRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsRoute::lazy() />
                     </ParentRoute>
                 </Routes>

@@ -7,8 +7,8 @@ const pages: { who: keyof typeof demo | null; paths: string[] }[] = [
   { who: null, paths: ["/", "/login"] },
   { who: "patient", paths: ["/my-care", "/book", "/account", "/notifications"] },
   { who: "family", paths: ["/family"] },
-  { who: "specialist", paths: ["/specialist", "/calendar", "/availability"] },
-  { who: "admin", paths: ["/admin", "/admin/users", "/admin/users/new", "/admin/settings", "/calendar"] },
+  { who: "specialist", paths: ["/specialist", "/calendar", "/availability", "/patients"] },
+  { who: "admin", paths: ["/admin", "/admin/users", "/admin/users/new", "/admin/settings", "/calendar", "/patients"] },
 ];
 
 async function seriousViolations(page: Page) {

@@ -1,27 +1,36 @@
 import { test as base, expect, type Browser, type Page } from "@playwright/test";
 
-/** Problems any page of a test ran into: a panic in the WASM, or a hydration mismatch. */
-const breakage: string[] = [];
+/**
+ * Problems the pages of a test ran into: a panic in the WASM, or a hydration mismatch. Each page
+ * keeps its own, with whether it saw a lazy WASM chunk aborted.
+ */
+type Watched = { problems: string[]; abortedChunk: boolean };
+const watched: Watched[] = [];
 
 /**
- * A test that navigates while the page it left was still fetching a lazy WASM chunk makes the
+ * A test that navigates while the page it leaves is still fetching a lazy WASM chunk makes the
  * browser abort that fetch; the leaving page's split loader then panics. That page is already
  * gone, so its loader panic (and the trap that follows it) is not breakage. Any other failure
- * of a chunk (a 404, a refused connection) still is.
+ * of a chunk (a 404, a refused connection) still is. The abort and the panic reach the test in
+ * either order, so this is decided when the test ends.
  */
 function isLoaderPanic(text: string) {
   return /SplitLoaderError/.test(text) || text.trim() === "unreachable";
 }
 
+function breakage(): string[] {
+  return watched.flatMap(({ problems, abortedChunk }) =>
+    problems.filter((text) => !(abortedChunk && isLoaderPanic(text.replace(/^\S+: /, "")))),
+  );
+}
+
 function watch(page: Page) {
-  let abortedChunk = false;
+  const state: Watched = { problems: [], abortedChunk: false };
+  watched.push(state);
   page.on("requestfailed", (request) => {
-    if (request.url().includes("/pkg/") && request.failure()?.errorText === "net::ERR_ABORTED") abortedChunk = true;
+    if (request.url().includes("/pkg/") && request.failure()?.errorText === "net::ERR_ABORTED") state.abortedChunk = true;
   });
-  const report = (text: string) => {
-    if (abortedChunk && isLoaderPanic(text)) return;
-    breakage.push(`${page.url()}: ${text.slice(0, 300)}`);
-  };
+  const report = (text: string) => state.problems.push(`${page.url()}: ${text.slice(0, 300)}`);
   page.on("pageerror", (error) => report(error.message));
   page.on("console", (message) => {
     if (message.type() === "error" && /hydrat|panicked|Content Security Policy|Refused to/i.test(message.text())) {
@@ -33,10 +42,10 @@ function watch(page: Page) {
 /** Every test fails when any of its pages broke, whatever it asserted. */
 export const test = base.extend({
   page: async ({ page }, use) => {
-    breakage.length = 0;
+    watched.length = 0;
     watch(page);
     await use(page);
-    expect(breakage, "pages broke during the test").toEqual([]);
+    expect(breakage(), "pages broke during the test").toEqual([]);
   },
 });
 export { expect };

@@ -16,7 +16,8 @@ pub fn AppointmentTypeSelect(
     /// sends it before the WASM has loaded.
     #[prop(into)]
     value: Signal<String>,
-    #[prop(into)] on_change: Callback<String>,
+    /// A plain closure, as `SelectField` takes it.
+    on_change: impl Fn(String) + Send + Sync + 'static,
 ) -> impl IntoView {
     let options: Vec<Choice> = types
         .into_iter()

@@ -115,7 +115,10 @@ pub fn SelectField(
     name: Option<&'static str>,
     #[prop(into)] options: Signal<Vec<Choice>>,
     #[prop(into)] value: Signal<String>,
-    #[prop(into)] on_change: Callback<String>,
+    /// A plain closure, not a `Callback`: a `Callback` lives in the reactive arena and is
+    /// disposed with the view that made it, while a `Transition` can keep that view (and its
+    /// select) on screen until the next one is ready; a change there must still arrive.
+    on_change: impl Fn(String) + Send + Sync + 'static,
     /// The server's message for this field; without it the select has no message note.
     #[prop(optional, into)]
     error: Option<Signal<Option<String>>>,
@@ -139,7 +142,7 @@ pub fn SelectField(
                 aria-invalid=move || error.map(|e| e.get().is_some().to_string())
                 aria-describedby=error.map(|_| error_id.clone())
                 prop:value=move || value.get()
-                on:change=move |ev| on_change.run(event_target_value(&ev))
+                on:change=move |ev| on_change(event_target_value(&ev))
             >
                 {move || {
                     let chosen = value.get_untracked();

@@ -7,4 +7,5 @@ pub mod form;
 pub mod layout;
 pub mod modal;
 pub mod page;
+pub mod pager;
 pub mod slot_picker;

@@ -15,6 +15,12 @@ pub fn out_of_range_message() -> String {
     format!("Choose a date between {FIRST_YEAR} and {LAST_YEAR}.")
 }
 
+/// Whole years of age on `today` (a birthday on 29 February counts on 1 March in other years).
+pub fn age_on(date_of_birth: NaiveDate, today: NaiveDate) -> i32 {
+    let had_birthday = (today.month(), today.day()) >= (date_of_birth.month(), date_of_birth.day());
+    (today.year() - date_of_birth.year() - if had_birthday { 0 } else { 1 }).max(0)
+}
+
 /// A booking (or a move) may start from a day ago (later rules say "that time has passed" more
 /// precisely) up to `horizon_months` ahead. Nothing further is booked, so no feed or calendar
 /// ever has to walk to the year 200000.
@@ -50,5 +56,15 @@ mod tests {
         assert!(!is_plannable(NaiveDate::from_ymd_opt(1899, 12, 31).unwrap()));
         assert!(!is_plannable(NaiveDate::MAX));
         assert!(!is_plannable(NaiveDate::MIN));
+    }
+
+    #[test]
+    fn age_counts_whole_years_from_the_birthday() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(age_on(day(1984, 3, 14), day(2026, 3, 13)), 41);
+        assert_eq!(age_on(day(1984, 3, 14), day(2026, 3, 14)), 42);
+        assert_eq!(age_on(day(2000, 2, 29), day(2026, 2, 28)), 25);
+        assert_eq!(age_on(day(2000, 2, 29), day(2026, 3, 1)), 26);
+        assert_eq!(age_on(day(2030, 1, 1), day(2026, 3, 1)), 0);
     }
 }

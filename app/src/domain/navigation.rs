@@ -44,9 +44,21 @@ mod tests {
     fn each_role_sees_its_pages_in_order() {
         assert_eq!(
             hrefs(Some(Role::Admin)),
-            vec!["/", "/admin", "/admin/users", "/calendar", "/availability", "/admin/settings", "/account"]
+            vec![
+                "/",
+                "/admin",
+                "/admin/users",
+                "/calendar",
+                "/patients",
+                "/availability",
+                "/admin/settings",
+                "/account"
+            ]
         );
-        assert_eq!(hrefs(Some(Role::Specialist)), vec!["/", "/specialist", "/calendar", "/availability", "/account"]);
+        assert_eq!(
+            hrefs(Some(Role::Specialist)),
+            vec!["/", "/specialist", "/calendar", "/patients", "/availability", "/account"]
+        );
         assert_eq!(hrefs(Some(Role::Patient)), vec!["/", "/my-care", "/book", "/account"]);
         assert_eq!(hrefs(Some(Role::FamilyMember)), vec!["/", "/family", "/account"]);
     }

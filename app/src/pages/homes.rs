@@ -138,6 +138,11 @@ pub fn PatientHome() -> impl IntoView {
                                 <p class="mt-4 text-sm text-slate-700">
                                     {format!("{} unread notifications", c.unread_notifications)}
                                 </p>
+                                <p class="mt-2 text-sm">
+                                    <a class="text-teal-800 underline" href="/my-care/record-views">
+                                        "Who viewed my record"
+                                    </a>
+                                </p>
                                 <h2 class="mt-6 text-xl font-semibold">"Upcoming appointments"</h2>
                                 <Agenda items=c.upcoming empty="No upcoming appointments." />
                                 <h2 class="mt-6 text-xl font-semibold">"Materials from your specialists"</h2>

@@ -12,3 +12,5 @@ pub mod homes;
 pub mod login;
 pub mod not_found;
 pub mod notifications;
+pub mod patients;
+pub mod record_views;

@@ -55,6 +55,11 @@ pub fn allowed(endpoint: &str) -> &'static [Caller] {
         "home/family" => &[Family, OtherFamily],
         // Record-level: only those related to the patient.
         "patients/get" => &[Specialist, Patient, Family, Admin],
+        // Staff: every specialist has a list (their own care team); a chart only on the care team.
+        "patients/mine" => &[Specialist, OtherSpecialist, Admin],
+        "patients/chart" => &[Specialist, Admin],
+        // Each patient sees who read their own record.
+        "patients/record-views" => &[Patient, OtherPatient],
         "clinic/setup" | "clinic/save-rules" | "clinic/save-type" => &[Admin],
         "care-team/list" | "care-team/assign" | "care-team/remove" => &[Admin],
         "users/list" | "users/get" | "users/create" | "users/update" | "users/set-active" | "users/reset-password" => {
@@ -157,7 +162,9 @@ pub fn arguments(clinic: &Clinic, endpoint: &str) -> Arguments {
             ("new_password", "a new password 123"),
             ("confirm_password", "a new password 123"),
         ]),
-        "patients/get" | "care-team/list" => form(&[("patient_id", &patient_id)]),
+        "patients/get" | "patients/chart" | "care-team/list" => form(&[("patient_id", &patient_id)]),
+        "patients/mine" => form(&[("search", ""), ("page", "1")]),
+        "patients/record-views" => form(&[("page", "1")]),
         "care-team/assign" | "care-team/remove" => {
             form(&[("patient_id", &patient_id), ("specialist_id", &clinic.specialist_id.to_string())])
         }

@@ -21,6 +21,9 @@ macro_rules! with_every_endpoint {
             home_my_care => "home/my-care",
             home_family => "home/family",
             patients_get => "patients/get",
+            patients_mine => "patients/mine",
+            patients_chart => "patients/chart",
+            patients_record_views => "patients/record-views",
             users_list => "users/list",
             users_get => "users/get",
             users_create => "users/create",
@@ -68,6 +71,7 @@ mod encryption_at_rest;
 mod hostile_input;
 mod http_health;
 mod page_statuses_and_assets;
+mod patients_and_charts;
 mod rescheduling_and_feeds;
 mod routes_command;
 mod schema_constraints;

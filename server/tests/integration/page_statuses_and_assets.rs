@@ -11,7 +11,8 @@ use crate::common::http::{app, app_with_site, Client};
 
 /// The address of a page pattern, with its parameters filled in.
 fn address(pattern: &str, clinic: &Clinic) -> String {
-    pattern.replace(":id", &clinic.patient.user_id.to_string())
+    let id = if pattern.starts_with("/patients/") { clinic.patient_id } else { clinic.patient.user_id };
+    pattern.replace(":id", &id.to_string())
 }
 
 #[sqlx::test(migrations = "../migrations")]

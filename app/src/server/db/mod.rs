@@ -12,3 +12,10 @@ pub mod scheduling;
 pub mod specialists;
 pub mod staff_calendar;
 pub mod users;
+
+/// A search box's text as an `ilike ... escape '\\'` pattern: `%` and `_` typed into it are
+/// searched for, not wildcards.
+pub fn like_pattern(search: &str) -> String {
+    let escaped = search.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}

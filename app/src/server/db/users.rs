@@ -210,6 +210,7 @@ use crate::domain::user_form::{Profile, UserForm, ValidUser};
 use crate::model::auth::CurrentUser;
 use crate::model::users::{PatientOption, UserDetail, UserListItem, UserPage, USERS_PAGE_SIZE};
 use crate::server::audit::begin_as;
+use crate::server::db::like_pattern;
 use crate::server::db::patients::SealedDetails;
 use crate::server::db_errors::{on_constraint, ConstraintMessage};
 
@@ -235,12 +236,6 @@ const ACCOUNT_CONSTRAINTS: &[ConstraintMessage] = &[
 
 fn constraint_error(error: sqlx::Error) -> AppError {
     on_constraint(error, ACCOUNT_CONSTRAINTS)
-}
-
-/// `%` and `_` typed into the search box are searched for, not wildcards.
-fn like_pattern(search: &str) -> String {
-    let escaped = search.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
 }
 
 pub async fn list(pool: &PgPool, search: &str, role: &str, status: &str, page: i64) -> Result<UserPage, AppError> {

@@ -10,7 +10,8 @@ use crate::model::home::{AdminOverview, AgendaItem, CareOverview, HelpedPatient,
 use crate::server::db::home::{self as db, AgendaRow};
 use crate::server::services::zones::when_label;
 
-fn agenda_item(row: AgendaRow) -> Result<AgendaItem, AppError> {
+/// An agenda row labelled in its zone.
+pub fn agenda_item(row: AgendaRow) -> Result<AgendaItem, AppError> {
     Ok(AgendaItem {
         appointment_id: row.appointment_id,
         when: when_label(row.start_datetime, row.end_datetime, &row.time_zone),

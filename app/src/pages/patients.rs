@@ -1,0 +1,256 @@
+//! Staff's patients: "Patients" (a specialist's care team, every patient for an admin), searched
+//! by name and paged through the address (`?q=…&page=…`, so it works before the WASM has loaded
+//! and a page of results can be linked), and each patient's chart.
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::params::ParamsMap;
+use uuid::Uuid;
+
+use crate::api::patients::{get_chart, my_patients, Chart, PatientPage};
+use crate::components::button::{Button, ButtonType};
+use crate::components::form::FIELD;
+use crate::components::page::Page;
+use crate::components::pager::PageLinks;
+use crate::model::users::MAX_SEARCH_CHARS;
+
+#[component]
+pub fn PatientsPage() -> impl IntoView {
+    view! {
+        <Page path="/patients">
+            <PatientList />
+        </Page>
+    }
+}
+
+/// The list's address for a search and a page.
+fn list_href(search: &str, page: i64) -> String {
+    let mut query = ParamsMap::new();
+    if !search.is_empty() {
+        query.insert("q", search.to_string());
+    }
+    if page > 1 {
+        query.insert("page", page.to_string());
+    }
+    format!("/patients{}", query.to_query_string())
+}
+
+#[component]
+fn PatientList() -> impl IntoView {
+    let query = use_query_map();
+    let search = Memo::new(move |_| query.with(|q| q.get("q").unwrap_or_default()));
+    let page = Memo::new(move |_| query.with(|q| q.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1)));
+    let patients = Resource::new(move || (search.get(), page.get()), |(search, page)| my_patients(search, page));
+    view! {
+        <h1 class="text-3xl font-semibold">"Patients"</h1>
+        <Form method="GET" action="/patients" attr:class="mt-6 flex flex-wrap items-end gap-2" attr:role="search">
+            <label class="flex flex-col gap-1 text-sm font-medium">
+                "Search by name"
+                <input
+                    type="search"
+                    name="q"
+                    class=FIELD
+                    maxlength=MAX_SEARCH_CHARS.to_string()
+                    value=move || search.get()
+                    data-testid="patient-search"
+                />
+            </label>
+            <Button kind=ButtonType::Submit>"Search"</Button>
+        </Form>
+        <Transition fallback=|| {
+            view! { <p class="mt-4">"Loading…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                patients.await.map(|result| view! { <PatientTable result search=search.get_untracked() /> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PatientTable(result: PatientPage, search: String) -> impl IntoView {
+    if result.patients.is_empty() {
+        let text = if search.is_empty() { "No patients yet." } else { "No patient matches that name." };
+        return view! {
+            <p class="mt-6 text-slate-700" data-testid="no-patients">
+                {text}
+            </p>
+        }
+        .into_any();
+    }
+    let (current, page_count, total) = (result.page, result.page_count(), result.total);
+    view! {
+        <table
+            class="mt-6 w-full border-collapse overflow-hidden rounded-lg bg-white text-left"
+            data-testid="patient-table"
+        >
+            <thead class="bg-slate-100 text-sm">
+                <tr>
+                    <th class="p-3">"Name"</th>
+                    <th class="p-3">"Age"</th>
+                    <th class="p-3">"Last visit"</th>
+                    <th class="p-3">"Next visit"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {result
+                    .patients
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <tr class="border-t border-slate-200">
+                                <td class="p-3">
+                                    <a class="text-teal-800 underline" href=format!("/patients/{}", p.patient_id)>
+                                        {p.name}
+                                    </a>
+                                </td>
+                                <td class="p-3">{p.age}</td>
+                                <td class="p-3">{p.last_visit.unwrap_or_else(|| "—".to_string())}</td>
+                                <td class="p-3">{p.next_visit.unwrap_or_else(|| "—".to_string())}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        <PageLinks
+            current
+            page_count
+            label="Pages of patients"
+            summary=format!("{total} patients")
+            href=move |page| list_href(&search, page)
+        />
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ChartPage() -> impl IntoView {
+    view! {
+        <Page path="/patients/:id">
+            <PatientChart />
+        </Page>
+    }
+}
+
+#[component]
+fn PatientChart() -> impl IntoView {
+    let params = use_params_map();
+    let patient_id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok())));
+    let chart = Resource::new(
+        move || patient_id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_chart(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| {
+            view! { <p>"Loading…"</p> }
+        }>
+            {move || Suspend::new(async move {
+                match chart.await {
+                    Ok(Some(chart)) => view! { <ChartView chart /> }.into_any(),
+                    Ok(None) | Err(_) => {
+                        #[cfg(feature = "ssr")]
+                        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                            response.set_status(http::StatusCode::NOT_FOUND);
+                        }
+                        // A chart the caller may not open looks like one that does not exist.
+                        view! {
+                            <h1 class="text-3xl font-semibold">"Chart not found"</h1>
+                            <p class="mt-4 text-slate-700" data-testid="chart-not-found">
+                                "There is no chart here, or it is not one of your patients."
+                            </p>
+                            <p class="mt-4">
+                                <a class="text-teal-800 underline" href="/patients">
+                                    "Back to the patients"
+                                </a>
+                            </p>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ChartView(chart: Chart) -> impl IntoView {
+    let summary = chart.summary;
+    let contact = match (summary.emergency_contact_name, summary.emergency_contact_phone) {
+        (Some(name), Some(phone)) => format!("{name}, {phone}"),
+        (Some(name), None) => name,
+        (None, Some(phone)) => phone,
+        (None, None) => "None given".to_string(),
+    };
+    let history = if summary.clinical_data_erased {
+        "Erased after the retention period.".to_string()
+    } else {
+        summary.base_medical_history.unwrap_or_else(|| "None recorded.".to_string())
+    };
+    let care_team = if chart.care_team.is_empty() { "Nobody yet".to_string() } else { chart.care_team.join(", ") };
+    view! {
+        <p>
+            <a class="text-sm text-teal-800 underline" href="/patients">
+                "← Patients"
+            </a>
+        </p>
+        <h1 class="mt-2 text-3xl font-semibold" data-testid="chart-name">
+            {summary.name}
+        </h1>
+        <dl
+            class="mt-4 grid gap-x-6 gap-y-2 rounded-lg bg-white p-4 sm:grid-cols-[12rem_1fr]"
+            data-testid="chart-header"
+        >
+            <dt class="font-medium">"Age"</dt>
+            <dd>{format!("{} (born {})", chart.age, summary.date_of_birth.format("%-d %B %Y"))}</dd>
+            <dt class="font-medium">"Emergency contact"</dt>
+            <dd>{contact}</dd>
+            <dt class="font-medium">"Medical history"</dt>
+            <dd class="whitespace-pre-line" data-testid="chart-history">
+                {history}
+            </dd>
+            <dt class="font-medium">"Care team"</dt>
+            <dd>{care_team}</dd>
+        </dl>
+        <h2 class="mt-8 text-xl font-semibold">"Appointments"</h2>
+        {if chart.visits.is_empty() {
+            view! { <p class="mt-2 text-slate-700">"No appointments yet."</p> }.into_any()
+        } else {
+            view! {
+                <ol class="mt-2 flex flex-col gap-2" data-testid="chart-timeline">
+                    {chart
+                        .visits
+                        .into_iter()
+                        .map(|visit| {
+                            view! {
+                                <li class="rounded-lg border border-slate-200 bg-white p-3">
+                                    <span class="font-medium">{visit.when}</span>
+                                    " · "
+                                    {visit.appointment_type}
+                                    " with "
+                                    {visit.with_name}
+                                    " · "
+                                    <span class="text-slate-700">{visit.status.label()}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+            }
+                .into_any()
+        }}
+        {chart
+            .more_visits
+            .then(|| {
+                view! {
+                    <p class="mt-2 text-sm text-slate-600">"Older appointments are not shown; the newest 200 are."</p>
+                }
+            })}
+    }
+}
