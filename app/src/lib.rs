@@ -30,6 +30,7 @@ use crate::pages::availability::AvailabilityPage;
 use crate::pages::booking::BookingPage;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::clinic_settings::ClinicSettingsPage;
+use crate::pages::emergency_access::EmergencyAccessPage;
 use crate::pages::homes::{AdminHome, FamilyHome, PatientHome, SpecialistHome};
 use crate::pages::login::LoginPage;
 use crate::pages::notifications::NotificationsPage;
@@ -112,6 +113,7 @@ page_group!(admin_pages, __preload_admin_pages, AdminGroup {
     NewUserRoute => NewUserPage,
     EditUserRoute => EditUserPage,
     ClinicSettingsRoute => ClinicSettingsPage,
+    EmergencyAccessRoute => EmergencyAccessPage,
 });
 
 /// The frame around every page: who is signed in, the header and the main area.
@@ -211,6 +213,11 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHomeRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/users") view=AdminUsersRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/settings") view=ClinicSettingsRoute::lazy() />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=path!("/admin/emergency-access")
+                            view=EmergencyAccessRoute::lazy()
+                        />
                         <Route ssr=SsrMode::Async path=path!("/admin/users/new") view=NewUserRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/users/:id") view=EditUserRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHomeRoute::lazy() />

@@ -8,7 +8,7 @@ const pages: { who: keyof typeof demo | null; paths: string[] }[] = [
   { who: "patient", paths: ["/my-care", "/book", "/account", "/notifications"] },
   { who: "family", paths: ["/family"] },
   { who: "specialist", paths: ["/specialist", "/calendar", "/availability", "/patients"] },
-  { who: "admin", paths: ["/admin", "/admin/users", "/admin/users/new", "/admin/settings", "/calendar", "/patients"] },
+  { who: "admin", paths: ["/admin", "/admin/users", "/admin/users/new", "/admin/settings", "/admin/emergency-access", "/calendar", "/patients"] },
 ];
 
 async function seriousViolations(page: Page) {
@@ -22,6 +22,8 @@ async function seriousViolations(page: Page) {
 
 for (const { who, paths } of pages) {
   test(`pages of ${who ?? "visitors"} have no serious accessibility violations`, async ({ page, browser }) => {
+    // Each page loads, hydrates and is scanned: the time grows with the pages of the role.
+    test.setTimeout(30_000 + paths.length * 15_000);
     const viewer = who ? await newSignedInPage(browser, demo[who], demoPassword) : page;
     if (who) await expect(viewer).not.toHaveURL(/\/login/);
     for (const path of paths) {

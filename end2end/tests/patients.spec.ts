@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { test, expect, demo, demoPassword, newSignedInPage, signIn, waitForHydration } from "./fixtures";
+import { test, expect, demo, demoPassword, newSignedInPage, signIn, uniqueEmail, waitForHydration } from "./fixtures";
 
 test("a specialist finds a patient of their care team and opens the chart", async ({ page }) => {
   await signIn(page, demo.specialist, demoPassword);
@@ -58,4 +58,45 @@ test("the patient sees that the admin opened her chart", async ({ page, browser 
   await waitForHydration(patient);
   const results = await new AxeBuilder({ page: patient }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
   expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+});
+
+test("a specialist outside the care team opens a chart only with a reason, and the admin reviews it", async ({ page, browser }) => {
+  // A new patient: nobody's care team yet.
+  await signIn(page, demo.admin, demoPassword);
+  await expect(page).toHaveURL(/\/admin$/);
+  const surname = `Glass${Date.now() % 100000}`;
+  await page.goto("/admin/users/new");
+  await waitForHydration(page);
+  await page.getByLabel("Role").selectOption({ label: "Patient" });
+  const fields: Record<string, string> = {
+    Email: uniqueEmail("glass"),
+    "First name": "Bea",
+    "Last name": surname,
+    "Date of birth": "1975-07-07",
+    "Base medical history": "Penicillin allergy",
+  };
+  for (const [label, value] of Object.entries(fields)) {
+    await page.getByLabel(label, { exact: false }).first().fill(value);
+  }
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("issued-password")).toBeVisible();
+  await page.goto(`/patients?q=${surname}`);
+  const chartHref = (await page.getByTestId("patient-table").getByRole("link", { name: `Bea ${surname}` }).getAttribute("href")) ?? "";
+  expect(chartHref).toMatch(/^\/patients\/[0-9a-f-]{36}$/);
+
+  const specialist = await newSignedInPage(browser, demo.specialist, demoPassword);
+  await expect(specialist).toHaveURL(/\/specialist$/);
+  await specialist.goto(chartHref);
+  await expect(specialist.getByTestId("chart-not-found")).toBeVisible();
+  await waitForHydration(specialist);
+  await specialist.getByLabel("Reason").fill("Patient collapsed in reception; her specialist is away");
+  await specialist.getByRole("button", { name: "Open the chart" }).click();
+  await expect(specialist.getByTestId("chart-history")).toHaveText("Penicillin allergy");
+
+  await page.goto("/admin/emergency-access");
+  await waitForHydration(page);
+  const item = page.getByTestId("emergency-access-list").getByRole("listitem").filter({ hasText: `Bea ${surname}` });
+  await expect(item).toContainText("Patient collapsed in reception");
+  await item.getByRole("button", { name: "Mark reviewed" }).click();
+  await expect(item).toHaveCount(0);
 });

@@ -14,6 +14,7 @@ pub mod availability;
 pub mod calendar;
 pub mod care_team;
 pub mod clinic;
+pub mod emergency_access;
 pub mod feeds;
 pub mod home;
 pub mod patients;
@@ -68,6 +69,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles::<patients::MyPatients>(STAFF),
     roles::<patients::GetChart>(STAFF),
     roles::<patients::WhoViewedMyRecord>(&[Role::Patient]),
+    roles::<emergency_access::OpenEmergencyAccess>(&[Role::Specialist]),
+    roles::<emergency_access::PendingEmergencyAccess>(ADMIN),
+    roles::<emergency_access::ReviewEmergencyAccess>(ADMIN),
     roles::<users::ListUsers>(ADMIN),
     roles::<users::GetUser>(ADMIN),
     roles::<users::CreateUser>(ADMIN),

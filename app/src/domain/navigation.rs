@@ -52,6 +52,7 @@ mod tests {
                 "/patients",
                 "/availability",
                 "/admin/settings",
+                "/admin/emergency-access",
                 "/account"
             ]
         );

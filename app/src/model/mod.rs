@@ -8,6 +8,7 @@ pub mod availability;
 pub mod calendar;
 pub mod care_team;
 pub mod clinic;
+pub mod emergency_access;
 pub mod endpoint;
 pub mod feeds;
 pub mod home;

@@ -8,11 +8,16 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use leptos_router::params::ParamsMap;
 use uuid::Uuid;
 
+use crate::api::emergency_access::{
+    OpenEmergencyAccess, EMERGENCY_ACCESS_HOURS, EMERGENCY_REASON_MAX_CHARS, EMERGENCY_REASON_MIN_CHARS,
+};
 use crate::api::patients::{get_chart, my_patients, Chart, PatientPage};
-use crate::components::button::{Button, ButtonType};
-use crate::components::form::FIELD;
+use crate::components::auth::use_auth;
+use crate::components::button::{Button, ButtonType, Variant};
+use crate::components::form::{field_error, ActionError, FieldError, FIELD};
 use crate::components::page::Page;
 use crate::components::pager::PageLinks;
+use crate::domain::role::Role;
 use crate::model::users::MAX_SEARCH_CHARS;
 
 #[component]
@@ -138,15 +143,19 @@ pub fn ChartPage() -> impl IntoView {
 fn PatientChart() -> impl IntoView {
     let params = use_params_map();
     let patient_id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok())));
+    let emergency = ServerAction::<OpenEmergencyAccess>::new();
+    // Read again once an emergency access was granted.
+    let granted = Memo::new(move |_| emergency.version().get());
     let chart = Resource::new(
-        move || patient_id.get(),
-        |id| async move {
+        move || (patient_id.get(), granted.get()),
+        |(id, _)| async move {
             match id {
                 Some(id) => get_chart(id).await.map(Some),
                 None => Ok(None),
             }
         },
     );
+    let is_specialist = move || use_auth().user().is_some_and(|user| user.role == Role::Specialist);
     view! {
         <Transition fallback=|| {
             view! { <p>"Loading…"</p> }
@@ -165,6 +174,15 @@ fn PatientChart() -> impl IntoView {
                             <p class="mt-4 text-slate-700" data-testid="chart-not-found">
                                 "There is no chart here, or it is not one of your patients."
                             </p>
+                            {(is_specialist() && patient_id.get_untracked().is_some())
+                                .then(|| {
+                                    view! {
+                                        <EmergencyAccessForm
+                                            action=emergency
+                                            patient_id=patient_id.get_untracked().unwrap_or_default()
+                                        />
+                                    }
+                                })}
                             <p class="mt-4">
                                 <a class="text-teal-800 underline" href="/patients">
                                     "Back to the patients"
@@ -176,6 +194,47 @@ fn PatientChart() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Break-the-glass: the reason is required, kept in the audit trail and sent to the admins.
+#[component]
+fn EmergencyAccessForm(action: ServerAction<OpenEmergencyAccess>, patient_id: Uuid) -> impl IntoView {
+    let result = Signal::derive(move || action.value().get());
+    view! {
+        <section class="mt-6 rounded-lg border border-amber-300 bg-amber-50 p-4" aria-labelledby="emergency-heading">
+            <h2 id="emergency-heading" class="text-xl font-semibold">
+                "Emergency access"
+            </h2>
+            <p class="mt-1 text-sm text-slate-700">
+                {format!(
+                    "If this patient needs you now and is not on your care team, say why. The chart opens to you for {EMERGENCY_ACCESS_HOURS} hours; the reason is kept in the audit trail and the administrators review it.",
+                )}
+            </p>
+            <ActionForm action attr:class="mt-3 flex flex-col gap-2">
+                <input type="hidden" name="patient_id" value=patient_id.to_string() />
+                <label for="emergency-reason" class="text-sm font-medium">
+                    "Reason"
+                </label>
+                <textarea
+                    id="emergency-reason"
+                    name="reason"
+                    rows="3"
+                    required
+                    minlength=EMERGENCY_REASON_MIN_CHARS.to_string()
+                    maxlength=EMERGENCY_REASON_MAX_CHARS.to_string()
+                    class=FIELD
+                    aria-describedby="emergency-reason-error"
+                ></textarea>
+                <FieldError id="emergency-reason-error" message=field_error(result, "reason") />
+                <ActionError result />
+                <div>
+                    <Button kind=ButtonType::Submit variant=Variant::Danger>
+                        "Open the chart"
+                    </Button>
+                </div>
+            </ActionForm>
+        </section>
     }
 }
 

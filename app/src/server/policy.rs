@@ -38,7 +38,11 @@ pub async fn can_view_patient(
             .fetch_one(pool)
             .await?
         }
-        Role::Specialist => on_care_team(pool, user.user_id, patient_id).await?,
+        // The care team; or, for a few hours, a specialist who gave a reason (break-the-glass).
+        Role::Specialist => {
+            on_care_team(pool, user.user_id, patient_id).await?
+                || crate::server::db::emergency_access::is_live(pool, user.user_id, patient_id).await?
+        }
         Role::FamilyMember => {
             sqlx::query_scalar!(
                 r#"select exists (

@@ -142,3 +142,69 @@ async fn a_patient_sees_who_opened_their_record_and_nobody_elses(pool: PgPool) {
     assert_eq!(far.status, 200);
     assert_eq!(far.json()["views"].as_array().unwrap().len(), 0);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_specialist_outside_the_care_team_gets_in_only_with_a_reason_for_four_hours(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    let patient_id = clinic.patient_id.to_string();
+    let mut outsider = signed_in(&pool, clinic.other_specialist.email).await;
+    assert_eq!(outsider.call("patients/chart", &[("patient_id", &patient_id)]).await.status, 404);
+
+    // No reason, no access; nothing is recorded.
+    let vague = outsider.call("emergency-access/open", &[("patient_id", &patient_id), ("reason", " urgent ")]).await;
+    assert_eq!(vague.status, 400, "{}", vague.body);
+    assert!(vague.body.contains("reason"), "{}", vague.body);
+    assert_eq!(crate::common::count(&pool, "emergency_access").await, 0);
+    // A patient that does not exist looks like one.
+    let nobody = outsider
+        .call(
+            "emergency-access/open",
+            &[("patient_id", &uuid::Uuid::new_v4().to_string()), ("reason", "Covering the clinic tonight")],
+        )
+        .await;
+    assert_eq!(nobody.status, 404);
+
+    let reason = "Patient collapsed in the waiting room; Dr Chen is away";
+    let opened = outsider.call("emergency-access/open", &[("patient_id", &patient_id), ("reason", reason)]).await;
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    let chart = outsider.call("patients/chart", &[("patient_id", &patient_id)]).await;
+    assert_eq!(chart.status, 200, "{}", chart.body);
+    assert_eq!(chart.json()["summary"]["base_medical_history"], "Migraines");
+    // Audited as emergency access, and every admin is told.
+    let events: i64 = sqlx::query_scalar(
+        "select count(*) from audit_logs where action = 'EMERGENCY' and record_id = $1 and user_id = $2",
+    )
+    .bind(clinic.patient_id)
+    .bind(clinic.other_specialist.user_id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(events, 1);
+    let told: i64 = sqlx::query_scalar(
+        "select count(*) from notifications where user_id = $1 and notification_type = 'EmergencyAccess' and message like '%collapsed%'",
+    )
+    .bind(clinic.admin.user_id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(told, 1);
+
+    // The admin's review list holds it until marked reviewed.
+    let mut admin = signed_in(&pool, clinic.admin.email).await;
+    let pending = admin.call("emergency-access/pending", &[]).await.json();
+    assert_eq!(pending["total"], 1, "{pending}");
+    assert_eq!(pending["items"][0]["reason"], reason);
+    let access_id = pending["items"][0]["access_id"].as_str().unwrap().to_string();
+    assert_eq!(admin.call("emergency-access/review", &[("access_id", &access_id)]).await.status, 200);
+    assert_eq!(admin.call("emergency-access/pending", &[]).await.json()["total"], 0);
+    assert_eq!(admin.call("emergency-access/review", &[("access_id", &access_id)]).await.status, 404, "reviewed once");
+
+    // Four hours later the chart is closed again.
+    sqlx::query(
+        "update emergency_access set granted_at = now() - interval '5 hours', expires_at = now() - interval '1 hour'",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(outsider.call("patients/chart", &[("patient_id", &patient_id)]).await.status, 404);
+}

@@ -4,6 +4,7 @@
 pub mod availability;
 pub mod care_team;
 pub mod clinic;
+pub mod emergency_access;
 pub mod feeds;
 pub mod home;
 pub mod patient_keys;

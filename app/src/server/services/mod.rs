@@ -4,6 +4,7 @@
 pub mod availability;
 pub mod booking;
 pub mod calendar;
+pub mod emergency_access;
 pub mod feeds;
 pub mod home;
 pub mod patient_vault;

@@ -139,6 +139,8 @@ pub async fn data_fingerprint(pool: &PgPool) -> String {
         "notifications",
         "calendar_feeds",
         "care_team",
+        "patient_data_keys",
+        "emergency_access",
         "clinic_settings",
         "appointment_types",
     ] {
