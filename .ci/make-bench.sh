@@ -2,12 +2,13 @@
 # `make bench`: the page-speed benchmark (end2end/bench/page-speed.mjs: Chromium on a throttled
 # phone profile, server throughput, Lighthouse) against a release server with precompressed
 # assets and a freshly seeded database of its own, then the scheduling benchmarks
-# (server/benches/scheduling.rs). Everything is printed as Markdown tables.
+# (server/benches/scheduling.rs) and the clinical-records ones (server/benches/charts.rs). Everything is printed as Markdown tables.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 bash .ci/setup-tools.sh
+bash .ci/build-editor.sh
 source .ci/database-env.sh
 
 # A port of its own, so a running `make run` (3000) or `make test` (3100) does not get in the way.
@@ -74,6 +75,8 @@ stop_server
 
 echo "[bench] scheduling benchmarks (cargo bench)"
 cargo bench -p server --bench scheduling
+echo "[bench] clinical-records benchmarks (cargo bench)"
+cargo bench -p server --bench charts
 
 if [ "$page_speed_status" -ne 0 ]; then
   echo "[bench] the page-speed benchmark could not measure every page (exit $page_speed_status; see above)" >&2

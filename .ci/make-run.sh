@@ -6,6 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 bash .ci/setup-tools.sh
+bash .ci/build-editor.sh
 source .ci/database-env.sh
 
 # cargo-leptos re-runs wasm-bindgen and wasm-opt on every build (about 10 s), so skip it when

@@ -7,6 +7,7 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 started=$(date +%s)
 
 bash .ci/setup-tools.sh
+bash .ci/build-editor.sh
 source .ci/database-env.sh
 
 # Served over plain http on 127.0.0.1: the session cookie cannot be `__Host-`/Secure there.

@@ -33,9 +33,12 @@ use crate::pages::clinic_settings::ClinicSettingsPage;
 use crate::pages::emergency_access::EmergencyAccessPage;
 use crate::pages::homes::{AdminHome, FamilyHome, PatientHome, SpecialistHome};
 use crate::pages::login::LoginPage;
+use crate::pages::note_editor::NoteEditorPage;
+use crate::pages::note_view::{NotePage, NotePrintPage, OpenNotesPage};
 use crate::pages::notifications::NotificationsPage;
 use crate::pages::patients::{ChartPage, PatientsPage};
 use crate::pages::record_views::RecordViewsPage;
+use crate::pages::templates::{TemplateEditPage, TemplatesPage};
 use crate::pages::{home::HomePage, not_found::NotFoundPage};
 
 /// The pages that load together: each group is one split point of the WASM (`#[lazy]`), fetched
@@ -107,6 +110,14 @@ page_group!(staff_pages, __preload_staff_pages, StaffGroup {
     AvailabilityRoute => AvailabilityPage,
     PatientsRoute => PatientsPage,
     ChartRoute => ChartPage,
+});
+page_group!(notes_pages, __preload_notes_pages, NotesGroup {
+    NoteEditorRoute => NoteEditorPage,
+    NoteRoute => NotePage,
+    NotePrintRoute => NotePrintPage,
+    OpenNotesRoute => OpenNotesPage,
+    TemplatesRoute => TemplatesPage,
+    TemplateEditRoute => TemplateEditPage,
 });
 page_group!(admin_pages, __preload_admin_pages, AdminGroup {
     AdminUsersRoute => AdminUsersPage,
@@ -230,6 +241,12 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/patients") view=PatientsRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/patients/:id") view=ChartRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/notifications") view=NotificationsRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/notes/:id") view=NoteRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/notes/:id/edit") view=NoteEditorRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/notes/:id/print") view=NotePrintRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/my-care/notes") view=OpenNotesRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/templates") view=TemplatesRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/templates/:id") view=TemplateEditRoute::lazy() />
                     </ParentRoute>
                 </Routes>
                 <footer class="border-t border-slate-200 py-4 text-center text-sm text-slate-600">

@@ -9,23 +9,18 @@
 //! 3. 100 simultaneous bookings of one slot: exactly one wins; latency percentiles.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::time::{Duration as StdDuration, Instant};
 
 use app::domain::slots::{free_slots, free_slots_naive, Busy, Exception, Schedule, SlotRules, WeeklyBlock};
 use app::server::state::{AppState, AuthSettings};
-use axum::body::Body;
-use axum::http::{header, Request};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Europe::Madrid;
 use leptos::prelude::LeptosOptions;
-use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
-use tower::ServiceExt;
 
-fn percentile(sorted: &[StdDuration], p: f64) -> StdDuration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index]
-}
+use common::{body_of, percentile, post_form, sign_in};
 
 fn time(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).unwrap()
@@ -111,35 +106,6 @@ fn bench_engine() {
     println!("| sweep (free_slots) | {:?} | {:?} |", fast_median, percentile(&fast_times, 0.95));
     println!("| naive reference | {:?} | {:?} |", naive_median, percentile(&naive_times, 0.95));
     println!("speed-up: {:.0}x", naive_median.as_secs_f64() / fast_median.as_secs_f64());
-}
-
-/// Calls a server function through the router with form-encoded arguments, as the browser does.
-async fn post_form(
-    router: axum::Router,
-    cookie: Option<&str>,
-    endpoint: &str,
-    body: String,
-) -> axum::response::Response {
-    // From a page of this site, as a browser says (the cross-site check wants it with a cookie).
-    let mut request = Request::post(format!("/api/{endpoint}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header("sec-fetch-site", "same-origin");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    router.oneshot(request.body(Body::from(body)).unwrap()).await.unwrap()
-}
-
-/// The whole body of a response.
-async fn body_of(response: axum::response::Response) -> axum::body::Bytes {
-    http_body_util::BodyExt::collect(response.into_body()).await.unwrap().to_bytes()
-}
-
-/// Signs in through the router and returns the session cookie.
-async fn sign_in(router: &axum::Router, encoded_email: &str) -> String {
-    let body = format!("email={encoded_email}&password=benchmark+password+1");
-    let login = post_form(router.clone(), None, "auth/login", body).await;
-    login.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
 /// 200 calls of `scheduling/slots` for `weeks` weeks over HTTP (session included), sorted times.
@@ -342,17 +308,10 @@ async fn bench_database(pool: &PgPool) {
 #[tokio::main]
 async fn main() {
     bench_engine();
-    let Ok(url) = std::env::var("DATABASE_URL") else {
+    let Some((admin, pool)) = common::scratch_database("syei_bench").await else {
         println!("\n(DATABASE_URL not set: the database benchmarks were skipped; run `make bench`)");
         return;
     };
-    let admin = PgPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
-    sqlx::query("drop database if exists syei_bench with (force)").execute(&admin).await.unwrap();
-    sqlx::query("create database syei_bench").execute(&admin).await.unwrap();
-    let bench_url = format!("{}/syei_bench", url.rsplit_once('/').unwrap().0);
-    let pool = PgPoolOptions::new().max_connections(20).connect(&bench_url).await.unwrap();
-    server::MIGRATOR.run(&pool).await.unwrap();
     bench_database(&pool).await;
-    pool.close().await;
-    sqlx::query("drop database if exists syei_bench with (force)").execute(&admin).await.unwrap();
+    common::drop_database(&admin, pool, "syei_bench").await;
 }

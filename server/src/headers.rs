@@ -37,6 +37,10 @@ fn cache_policy(path: &str, hashed_assets: bool) -> &'static str {
     } else if path.starts_with("/pkg/") || path == "/favicon.svg" {
         // Unhashed names (a development build) change content under the same name.
         "public, max-age=300"
+    } else if path.starts_with("/editor/") {
+        // The note editor's bundle keeps its name across builds: kept, but checked each time
+        // (a 304 when unchanged).
+        "public, no-cache"
     } else {
         "no-store"
     }

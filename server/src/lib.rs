@@ -7,6 +7,7 @@ pub mod client_addr;
 pub mod compression;
 pub mod csrf;
 pub mod feeds;
+pub mod files;
 pub mod headers;
 pub mod health;
 pub mod keys;
@@ -57,6 +58,7 @@ pub fn router(state: AppState, http: Arc<HttpSettings>) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/calendar/feed/{file}", get(feeds::calendar_feed))
+        .merge(files::routes())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -5,8 +5,10 @@ use std::path::Path;
 
 use anyhow::{bail, Context};
 use app::domain::appointment_status::AppointmentStatus;
+use app::model::notes::NoteContent;
 use app::server::crypto::MasterKeys;
 use app::server::password::hash_password;
+use app::server::services::notes;
 use app::server::services::patient_vault::{self, ClinicalDetails};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
@@ -207,6 +209,7 @@ pub async fn seed_demo(pool: &PgPool, args: SeedArgs, keys: &MasterKeys) -> anyh
 
     let appointments = seed_appointments(&mut tx, &specialist_ids, &patient_ids, today).await?;
     seed_templates(&mut tx, &specialist_ids).await?;
+    seed_notes(&mut tx, keys, &specialist_ids).await?;
     seed_materials(&mut tx, &specialist_ids, &patient_ids).await?;
     seed_notifications(&mut tx).await?;
     tx.commit().await?;
@@ -418,42 +421,160 @@ fn demo_status(day_offset: i64, variety: usize) -> AppointmentStatus {
     }
 }
 
+/// Clinic templates for every kind of note, and one of their own for each specialist (by
+/// specialty), with placeholders; each at version 1.
 async fn seed_templates(tx: &mut PgConnection, specialist_ids: &[Uuid]) -> anyhow::Result<()> {
-    let templates: [(Option<Uuid>, &str, &str, &str, bool); 4] = [
-        (None, "SOAP note", "Clinical note", "## Subjective\n\n## Objective\n\n## Assessment\n\n## Plan\n", true),
+    let templates: [(Option<Uuid>, &str, &str, &str); 7] = [
         (
             None,
-            "First visit intake",
-            "Intake",
-            "## Reason for visit\n\n## History\n\n## Medication\n\n## Allergies\n",
-            true,
+            "SOAP note",
+            "SOAP note",
+            "## Subjective\n\n{{patient_name}} reports \n\n## Objective\n\n## Assessment\n\n## Plan\n\n- [ ] \n",
+        ),
+        (
+            None,
+            "Initial assessment",
+            "Initial assessment",
+            "## Reason for visit\n\n## History\n\n## Medication\n\n## Allergies\n\n## Goals agreed with {{patient_name}}\n",
+        ),
+        (None, "Follow-up", "Follow-up", "## Since the last {{appointment_type}}\n\n## Today\n\n## Next steps\n"),
+        (
+            None,
+            "Treatment plan",
+            "Treatment plan",
+            "## Plan for {{patient_name}} ({{today}})\n\n| Week | Treatment | Goal |\n| --- | --- | --- |\n| 1 |  |  |\n| 2 |  |  |\n\nWritten by {{specialist}}.\n",
         ),
         (
             Some(specialist_ids[0]),
             "Acupuncture session",
             "Clinical note",
-            "## Points used\n\n## Needle retention\n\n## Patient response\n",
-            false,
+            "## Points used\n\n- \n\n## Needle retention\n\n## Patient response\n",
         ),
         (
             Some(specialist_ids[1]),
             "Naturopathy follow-up",
-            "Clinical note",
-            "## Changes since last visit\n\n## Supplements\n\n## Next steps\n",
-            false,
+            "Follow-up",
+            "## Changes since last visit\n\n## Supplements\n\n- [ ] \n\n## Next steps\n",
+        ),
+        (
+            Some(specialist_ids[2]),
+            "Nutrition plan",
+            "Treatment plan",
+            "## Diet today\n\n## Targets\n\n| Meal | Change |\n| --- | --- |\n| Breakfast |  |\n",
         ),
     ];
-    for (specialist_id, name, kind, content, is_global) in templates {
+    for (specialist_id, name, kind, content) in templates {
         sqlx::query!(
             r#"insert into templates (specialist_id, template_name, template_type, content, is_global)
-               values ($1, $2, $3, $4, $5)"#,
+               values ($1::uuid, $2, $3, $4, $1::uuid is null)"#,
             specialist_id,
             name,
             kind,
             content,
-            is_global,
         )
         .execute(&mut *tx)
+        .await?;
+    }
+    // Version 1 of each, kept for the notes that start from it.
+    sqlx::query!(
+        r#"insert into template_versions (template_id, version, template_name, template_type, content)
+           select template_id, version, template_name, template_type, content from templates
+           on conflict do nothing"#
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// A one-page PDF showing `line` (cross-reference offsets computed, so viewers open it).
+fn demo_pdf(line: &str) -> Vec<u8> {
+    let text = format!("BT /F1 14 Tf 72 720 Td ({line}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_string(),
+        format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (n, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.push_str(&format!("{} 0 obj\n{object}\nendobj\n", n + 1));
+    }
+    let xref = pdf.len();
+    pdf.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
+    for offset in offsets {
+        pdf.push_str(&format!("{offset:010} 00000 n \n"));
+    }
+    pdf.push_str(&format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1));
+    pdf.into_bytes()
+}
+
+/// A 1x1 PNG, enough to show an image attachment and its preview.
+const DEMO_PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49,
+    0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00,
+    0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+/// What the demo notes say, by specialty: diagnosis, treatment, body.
+fn demo_note(specialty_index: usize, visit: usize) -> (&'static str, &'static str, String) {
+    let (diagnosis, treatment) = match specialty_index {
+        0 => ("Tension-type headache", "Acupuncture, 8 points"),
+        1 => ("Digestive discomfort", "Herbal protocol, diet changes"),
+        _ => ("Iron-poor diet", "Meal plan"),
+    };
+    let body = format!(
+        "## Subjective\n\nVisit {}: feels **better** than last time; sleep still light.\n\n## Plan\n\n- Continue the *current* treatment\n- [x] Handout given\n- [ ] Review in two weeks\n",
+        visit + 1
+    );
+    (diagnosis, treatment, body)
+}
+
+/// Signed notes for the most recent completed visits of each patient (the first one amended),
+/// and a draft for the latest one of the first specialist, so each flow can be tried.
+async fn seed_notes(tx: &mut PgConnection, keys: &MasterKeys, specialist_ids: &[Uuid]) -> anyhow::Result<()> {
+    let visits = sqlx::query!(
+        r#"select a.appointment_id, a.patient_id, a.specialist_id, s.user_id,
+                  (a.start_datetime at time zone s.time_zone)::date as "day!",
+                  row_number() over (partition by a.patient_id order by a.start_datetime desc) as "nth!"
+           from appointments a join specialists s on s.specialist_id = a.specialist_id
+           where a.status = 'Completed'
+           order by a.patient_id, a.start_datetime"#
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for visit in visits.iter().filter(|v| v.nth <= 3) {
+        let specialty = specialist_ids.iter().position(|id| *id == visit.specialist_id).unwrap_or(0);
+        let (diagnosis, treatment, body) = demo_note(specialty, visit.nth as usize);
+        let draft = visit.nth == 1 && specialty == 0;
+        let amendments: &[(&str, &str)] =
+            if visit.nth == 3 { &[("Dose corrected", "The magnesium dose was **200 mg**, not 400 mg.")] } else { &[] };
+        let lab_results = demo_pdf("Lab results: ferritin 38 ng/mL, vitamin D 31 ng/mL");
+        let files: &[(&str, &[u8])] =
+            if visit.nth == 2 { &[("Lab results.pdf", &lab_results), ("Posture photo.png", DEMO_PNG)] } else { &[] };
+        notes::import(
+            tx,
+            keys,
+            notes::ImportedNote {
+                patient_id: visit.patient_id,
+                specialist_id: visit.specialist_id,
+                author: visit.user_id,
+                appointment_id: Some(visit.appointment_id),
+                content: NoteContent {
+                    record_date: visit.day,
+                    diagnosis: diagnosis.into(),
+                    treatment: treatment.into(),
+                    body,
+                },
+                signed: !draft,
+                amendments,
+                files,
+            },
+        )
         .await?;
     }
     Ok(())

@@ -17,9 +17,11 @@ pub mod clinic;
 pub mod emergency_access;
 pub mod feeds;
 pub mod home;
+pub mod notes;
 pub mod patients;
 pub mod scheduling;
 pub mod specialists;
+pub mod templates;
 pub mod users;
 
 use leptos::server_fn::ServerFn;
@@ -103,6 +105,23 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles::<care_team::CareTeam>(ADMIN),
     roles::<care_team::AssignToCareTeam>(ADMIN),
     roles::<care_team::RemoveFromCareTeam>(ADMIN),
+    roles::<notes::StartNote>(&[Role::Specialist]),
+    roles::<notes::GetDraft>(&[Role::Specialist]),
+    roles::<notes::SaveDraft>(&[Role::Specialist]),
+    roles::<notes::SignNote>(&[Role::Specialist]),
+    roles::<notes::GetNote>(ALL_ROLES),
+    roles::<notes::AmendNote>(&[Role::Specialist]),
+    roles::<notes::MarkEnteredInError>(&[Role::Specialist]),
+    roles::<notes::WithholdNote>(&[Role::Specialist]),
+    roles::<notes::OpenNotes>(&[Role::Patient, Role::FamilyMember]),
+    roles::<notes::NotesForPatient>(STAFF),
+    roles::<notes::RemoveAttachment>(&[Role::Specialist]),
+    roles::<templates::ListTemplates>(STAFF),
+    roles::<templates::GetTemplate>(STAFF),
+    roles::<templates::SaveTemplate>(STAFF),
+    roles::<templates::CopyTemplate>(&[Role::Specialist]),
+    roles::<templates::RetireTemplate>(STAFF),
+    roles::<templates::FillTemplate>(&[Role::Specialist]),
 ];
 
 /// The endpoint a request path names, if it is one of ours.

@@ -51,6 +51,7 @@ mod tests {
                 "/calendar",
                 "/patients",
                 "/availability",
+                "/templates",
                 "/admin/settings",
                 "/admin/emergency-access",
                 "/account"
@@ -58,7 +59,7 @@ mod tests {
         );
         assert_eq!(
             hrefs(Some(Role::Specialist)),
-            vec!["/", "/specialist", "/calendar", "/patients", "/availability", "/account"]
+            vec!["/", "/specialist", "/calendar", "/patients", "/availability", "/templates", "/account"]
         );
         assert_eq!(hrefs(Some(Role::Patient)), vec!["/", "/my-care", "/book", "/account"]);
         assert_eq!(hrefs(Some(Role::FamilyMember)), vec!["/", "/family", "/account"]);

@@ -54,4 +54,6 @@ pub struct HelpedPatient {
     pub relationship: String,
     /// None when the patient's grant does not include appointments.
     pub upcoming: Option<Vec<AgendaItem>>,
+    /// The patient's grant includes their signed clinical notes.
+    pub sees_notes: bool,
 }

@@ -60,6 +60,12 @@ pub struct Chart {
     pub visits: Vec<crate::model::home::AgendaItem>,
     /// More appointments exist than the timeline shows.
     pub more_visits: bool,
+    /// The first page of the patient's notes (the caller's drafts, signed and in-error notes).
+    pub notes: crate::model::notes::NotePage,
+    /// Every attachment of those notes (the chart's Files view).
+    pub files: crate::model::notes::PatientFiles,
+    /// The educational materials assigned to the patient.
+    pub materials: Vec<crate::model::home::MaterialItem>,
 }
 
 /// Reads of a patient's record per page of "Who viewed my record".

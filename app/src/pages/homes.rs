@@ -6,6 +6,7 @@ use crate::api::home::{admin_summary, family_home, my_care, specialist_today, Ag
 use crate::components::auth::use_auth;
 use crate::components::button::{ButtonLink, Variant};
 use crate::components::page::Page;
+pub use crate::pages::note_actions::WriteNoteButton;
 
 fn greeting() -> impl IntoView {
     let auth = use_auth();
@@ -65,7 +66,13 @@ fn Stat(label: String, value: i64) -> impl IntoView {
 }
 
 #[component]
-fn Agenda(items: Vec<AgendaItem>, empty: &'static str) -> impl IntoView {
+fn Agenda(
+    items: Vec<AgendaItem>,
+    empty: &'static str,
+    /// Offer "Write note" on each appointment (a specialist's day).
+    #[prop(optional)]
+    write_notes: bool,
+) -> impl IntoView {
     if items.is_empty() {
         return view! { <p class="mt-4 text-slate-700">{empty}</p> }.into_any();
     }
@@ -80,8 +87,9 @@ fn Agenda(items: Vec<AgendaItem>, empty: &'static str) -> impl IntoView {
                                 <p class="font-medium">{item.when}</p>
                                 <p class="text-sm text-slate-700">{item.with_name}" · "{item.appointment_type}</p>
                             </div>
-                            <span class="self-center rounded-full bg-slate-100 px-3 py-1 text-sm">
-                                {item.status.label()}
+                            <span class="flex items-center gap-2 self-center">
+                                <span class="rounded-full bg-slate-100 px-3 py-1 text-sm">{item.status.label()}</span>
+                                {write_notes.then(|| view! { <WriteNoteButton appointment_id=item.appointment_id /> })}
                             </span>
                         </li>
                     }
@@ -110,7 +118,7 @@ pub fn SpecialistHome() -> impl IntoView {
                         .map(|t| {
                             view! {
                                 <p class="mt-4 text-slate-700">{t.date_label}" · times in "{t.time_zone}</p>
-                                <Agenda items=t.appointments empty="No appointments today." />
+                                <Agenda items=t.appointments empty="No appointments today." write_notes=true />
                             }
                         })
                 })}
@@ -138,7 +146,10 @@ pub fn PatientHome() -> impl IntoView {
                                 <p class="mt-4 text-sm text-slate-700">
                                     {format!("{} unread notifications", c.unread_notifications)}
                                 </p>
-                                <p class="mt-2 text-sm">
+                                <p class="mt-2 flex flex-wrap gap-4 text-sm">
+                                    <a class="text-teal-800 underline" href="/my-care/notes">
+                                        "My clinical notes"
+                                    </a>
                                     <a class="text-teal-800 underline" href="/my-care/record-views">
                                         "Who viewed my record"
                                     </a>
@@ -206,6 +217,20 @@ pub fn FamilyHome() -> impl IntoView {
                                                     "("{p.relationship}")"
                                                 </span>
                                             </h2>
+                                            {p
+                                                .sees_notes
+                                                .then(|| {
+                                                    view! {
+                                                        <p class="mt-2 text-sm">
+                                                            <a
+                                                                class="text-teal-800 underline"
+                                                                href=format!("/my-care/notes?patient={}", p.patient_id)
+                                                            >
+                                                                "Clinical notes"
+                                                            </a>
+                                                        </p>
+                                                    }
+                                                })}
                                             {match p.upcoming {
                                                 Some(items) => {
                                                     view! { <Agenda items empty="No upcoming appointments." /> }

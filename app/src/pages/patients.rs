@@ -19,6 +19,9 @@ use crate::components::page::Page;
 use crate::components::pager::PageLinks;
 use crate::domain::role::Role;
 use crate::model::users::MAX_SEARCH_CHARS;
+use crate::pages::note_actions::WriteNoteButton;
+use crate::pages::note_files::PatientFilesView;
+use crate::pages::note_view::NoteList;
 
 #[component]
 pub fn PatientsPage() -> impl IntoView {
@@ -277,6 +280,48 @@ fn ChartView(chart: Chart) -> impl IntoView {
             <dt class="font-medium">"Care team"</dt>
             <dd>{care_team}</dd>
         </dl>
+        <section class="mt-8" aria-labelledby="notes-heading">
+            <div class="flex flex-wrap items-center gap-3">
+                <h2 id="notes-heading" class="text-xl font-semibold">
+                    "Notes"
+                </h2>
+                {chart.notes.can_write.then(|| view! { <WriteNoteButton patient_id=summary.patient_id /> })}
+            </div>
+            {(chart.notes.total > chart.notes.notes.len() as i64)
+                .then(|| {
+                    view! {
+                        <p class="mt-1 text-sm text-slate-600">
+                            {format!("The newest {} of {} notes.", chart.notes.notes.len(), chart.notes.total)}
+                        </p>
+                    }
+                })}
+            <NoteList result=chart.notes.clone() patient=None paged=false />
+        </section>
+        <section class="mt-8" aria-labelledby="chart-files-heading">
+            <h2 id="chart-files-heading" class="text-xl font-semibold">
+                "Files"
+            </h2>
+            <PatientFilesView files=chart.files.files.clone() more=chart.files.more />
+        </section>
+        <section class="mt-8" aria-labelledby="chart-materials-heading">
+            <h2 id="chart-materials-heading" class="text-xl font-semibold">
+                "Materials assigned"
+            </h2>
+            {if chart.materials.is_empty() {
+                view! { <p class="mt-2 text-slate-700">"None yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="mt-2 list-disc pl-6" data-testid="chart-materials">
+                        {chart
+                            .materials
+                            .iter()
+                            .map(|m| view! { <li>{format!("{} ({})", m.title, m.material_type)}</li> })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
         <h2 class="mt-8 text-xl font-semibold">"Appointments"</h2>
         {if chart.visits.is_empty() {
             view! { <p class="mt-2 text-slate-700">"No appointments yet."</p> }.into_any()

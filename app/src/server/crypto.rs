@@ -141,11 +141,16 @@ impl DataKey {
     /// the ciphertext. The field name and patient are authenticated, so a ciphertext copied to
     /// another column or patient does not open.
     pub fn seal(&self, field: &str, plaintext: &str) -> Result<Vec<u8>, AppError> {
+        self.seal_bytes(field, plaintext.as_bytes())
+    }
+
+    /// `seal` for bytes (an attachment).
+    pub fn seal_bytes(&self, field: &str, plaintext: &[u8]) -> Result<Vec<u8>, AppError> {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
         let ciphertext = self
             .key
             .cipher()
-            .encrypt(&nonce, Payload { msg: plaintext.as_bytes(), aad: &self.field_aad(field) })
+            .encrypt(&nonce, Payload { msg: plaintext, aad: &self.field_aad(field) })
             .map_err(|_| AppError::internal("sealing a field failed"))?;
         Ok([[SEALED_V1].as_slice(), self.id.as_bytes(), nonce.as_slice(), &ciphertext].concat())
     }
@@ -153,6 +158,11 @@ impl DataKey {
     /// Opens a field sealed by `seal`. Refused for another key, field or patient, or altered
     /// bytes.
     pub fn open(&self, field: &str, sealed: &[u8]) -> Result<String, AppError> {
+        String::from_utf8(self.open_bytes(field, sealed)?).map_err(|_| AppError::internal(format!("{field}: not text")))
+    }
+
+    /// `open` for bytes.
+    pub fn open_bytes(&self, field: &str, sealed: &[u8]) -> Result<Vec<u8>, AppError> {
         if sealed.len() < SEALED_HEADER_LEN || sealed[0] != SEALED_V1 {
             return Err(AppError::internal(format!("{field}: not a sealed value")));
         }
@@ -160,12 +170,10 @@ impl DataKey {
             return Err(AppError::internal(format!("{field}: sealed under another data key")));
         }
         let nonce = XNonce::from_slice(&sealed[17..SEALED_HEADER_LEN]);
-        let plaintext = self
-            .key
+        self.key
             .cipher()
             .decrypt(nonce, Payload { msg: &sealed[SEALED_HEADER_LEN..], aad: &self.field_aad(field) })
-            .map_err(|_| AppError::internal(format!("{field}: does not open with its patient's key")))?;
-        String::from_utf8(plaintext).map_err(|_| AppError::internal(format!("{field}: not text")))
+            .map_err(|_| AppError::internal(format!("{field}: does not open with its patient's key")))
     }
 
     fn field_aad(&self, field: &str) -> Vec<u8> {

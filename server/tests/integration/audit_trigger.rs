@@ -150,8 +150,8 @@ async fn every_sensitive_table_is_audited(pool: PgPool) {
     let patient = insert_patient(&pool, "ana@example.org").await;
     let specialist = insert_specialist(&pool, "s@clinic.example").await;
     let record: Uuid = sqlx::query_scalar(
-        "insert into medical_records (patient_id, specialist_id, record_date, diagnosis)
-         values ($1, $2, '2026-11-20', 'Tension headache') returning record_id",
+        "insert into medical_records (patient_id, specialist_id, record_date, diagnosis_sealed)
+         values ($1, $2, '2026-11-20', '\\x01'::bytea) returning record_id",
     )
     .bind(patient)
     .bind(specialist)

@@ -93,6 +93,25 @@ pub fn allowed(endpoint: &str) -> &'static [Caller] {
         | "availability/save-week"
         | "availability/add-exception"
         | "availability/remove-exception" => &[Specialist, Admin],
+        // Notes are written by the patient's specialist; a draft is its author's alone.
+        "notes/start"
+        | "notes/draft"
+        | "notes/save"
+        | "notes/sign"
+        | "notes/amend"
+        | "notes/entered-in-error"
+        | "notes/withhold"
+        | "notes/remove-attachment" => &[Specialist],
+        // A signed note: the care team, admins and the patient (this family member has no
+        // clinical grant; tests/integration/clinical_notes.rs covers one with it).
+        "notes/get" => &[Specialist, Patient, Admin],
+        "notes/open-notes" => &[Patient],
+        "notes/for-patient" => &[Specialist, Admin],
+        "templates/list" | "templates/get" | "templates/save" => &[Specialist, OtherSpecialist, Admin],
+        "templates/copy" => &[Specialist, OtherSpecialist],
+        // A clinic template is the admins' to change.
+        "templates/retire" => &[Admin],
+        "templates/fill" => &[Specialist],
         other => panic!("the authorization matrix does not cover {other}: add it here"),
     }
 }
@@ -231,6 +250,44 @@ pub fn arguments(clinic: &Clinic, endpoint: &str) -> Arguments {
             form(&args)
         }
         "availability/remove-exception" => form(&[("availability_block_id", &EXCEPTION_ID.to_string())]),
+        "notes/start" => form(&[("patient_id", &patient_id)]),
+        "notes/draft" => form(&[("record_id", &clinic.draft_note_id.to_string())]),
+        "notes/save" => {
+            let id = clinic.draft_note_id.to_string();
+            let today = chrono::Utc::now().date_naive().to_string();
+            let args = [
+                ("record_id", id.as_str()),
+                ("revision", "1"),
+                ("record_date", today.as_str()),
+                ("diagnosis", "Tension headache"),
+                ("treatment", "Acupuncture"),
+                ("body", "## Plan\n\nRest."),
+            ];
+            form(&args)
+        }
+        "notes/sign" => form(&[("record_id", &clinic.draft_note_id.to_string()), ("revision", "1")]),
+        "notes/get" | "notes/entered-in-error" => {
+            form(&[("record_id", &clinic.signed_note_id.to_string()), ("reason", "Wrong patient")])
+        }
+        "notes/amend" => form(&[
+            ("record_id", &clinic.signed_note_id.to_string()),
+            ("reason", "Dose corrected"),
+            ("body", "The dose was 2 mg."),
+        ]),
+        "notes/withhold" => {
+            form(&[("record_id", &clinic.signed_note_id.to_string()), ("reason", "Third-party information")])
+        }
+        "notes/open-notes" | "notes/for-patient" => form(&[("patient_id", &patient_id), ("page", "1")]),
+        "notes/remove-attachment" => form(&[("file_id", &clinic.draft_file_id.to_string())]),
+        "templates/get" | "templates/copy" | "templates/retire" => {
+            form(&[("template_id", &clinic.template_id.to_string())])
+        }
+        "templates/save" => {
+            form(&[("name", "Follow-up visit"), ("template_type", "Follow-up"), ("content", "## Since last time")])
+        }
+        "templates/fill" => {
+            form(&[("template_id", &clinic.template_id.to_string()), ("record_id", &clinic.draft_note_id.to_string())])
+        }
         "users/create" => Arguments::Json(
             json!({ "form": { "role": "Patient", "email": "new.patient@patients.example", "first_name": "New", "last_name": "Patient",
                         "phone": "", "specialty": "", "professional_license": "", "bio": "", "date_of_birth": "2000-01-01",

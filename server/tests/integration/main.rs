@@ -58,6 +58,23 @@ macro_rules! with_every_endpoint {
             care_team_list => "care-team/list",
             care_team_assign => "care-team/assign",
             care_team_remove => "care-team/remove",
+            notes_start => "notes/start",
+            notes_draft => "notes/draft",
+            notes_save => "notes/save",
+            notes_sign => "notes/sign",
+            notes_get => "notes/get",
+            notes_amend => "notes/amend",
+            notes_entered_in_error => "notes/entered-in-error",
+            notes_withhold => "notes/withhold",
+            notes_open_notes => "notes/open-notes",
+            notes_for_patient => "notes/for-patient",
+            notes_remove_attachment => "notes/remove-attachment",
+            templates_list => "templates/list",
+            templates_get => "templates/get",
+            templates_save => "templates/save",
+            templates_copy => "templates/copy",
+            templates_retire => "templates/retire",
+            templates_fill => "templates/fill",
         }
     };
 }
@@ -69,10 +86,12 @@ mod audit_trigger;
 mod authorization_matrix;
 mod booking;
 mod care_team;
+mod clinical_notes;
 mod create_admin_command;
 mod encryption_at_rest;
 mod hostile_input;
 mod http_health;
+mod note_attachments;
 mod page_statuses_and_assets;
 mod patients_and_charts;
 mod rescheduling_and_feeds;

@@ -19,6 +19,7 @@ use crate::components::modal::Modal;
 use crate::components::slot_picker::{SlotAction, SlotPicker};
 use crate::domain::appointment_status::AppointmentStatus;
 use crate::error::AppError;
+use crate::pages::note_actions::WriteNoteButton;
 
 #[component]
 pub fn AppointmentDetails(appointment: CalendarAppointment) -> impl IntoView {
@@ -52,6 +53,10 @@ pub fn AppointmentDetails(appointment: CalendarAppointment) -> impl IntoView {
     };
     let active = appointment.is_active();
     let to_move = appointment.clone();
+    // Only specialists write notes (their own appointments; the server checks).
+    let is_specialist = crate::components::auth::use_auth()
+        .user()
+        .is_some_and(|user| user.role == crate::domain::role::Role::Specialist);
     view! {
         <Modal title="Appointment".to_string() on_close=move |()| state.selected.set(None)>
             <dl class="mt-4 grid grid-cols-[8rem_1fr] gap-y-2 text-sm" data-testid="appointment-details">
@@ -77,6 +82,7 @@ pub fn AppointmentDetails(appointment: CalendarAppointment) -> impl IntoView {
             </dl>
             <div class="mt-6 flex flex-wrap items-center gap-2">
                 {changes.into_iter().map(change_button).collect_view()}
+                {is_specialist.then(|| view! { <WriteNoteButton appointment_id=id /> })}
                 {active
                     .then(|| {
                         view! {

@@ -142,13 +142,14 @@ pub struct FamilyLink {
     pub patient_id: Uuid,
     pub relationship: String,
     pub can_view_appointments: bool,
+    pub can_view_medical_records: bool,
     pub name: String,
 }
 
 pub async fn family_links(pool: &PgPool, user_id: Uuid) -> Result<Vec<FamilyLink>, AppError> {
     let links = sqlx::query_as!(
         FamilyLink,
-        r#"select f.patient_id, f.relationship, f.can_view_appointments,
+        r#"select f.patient_id, f.relationship, f.can_view_appointments, f.can_view_medical_records,
                   u.first_name || ' ' || u.last_name as "name!"
            from family_members f join patients p on p.patient_id = f.patient_id join users u on u.user_id = p.user_id
            where f.user_id = $1 order by u.last_name, u.first_name"#,

@@ -1,17 +1,20 @@
 //! Queries, one module per table. SQL lives where it is used and is checked at compile time
 //! against the committed `.sqlx/` data.
 
+pub mod attachments;
 pub mod availability;
 pub mod care_team;
 pub mod clinic;
 pub mod emergency_access;
 pub mod feeds;
 pub mod home;
+pub mod notes;
 pub mod patient_keys;
 pub mod patients;
 pub mod scheduling;
 pub mod specialists;
 pub mod staff_calendar;
+pub mod templates;
 pub mod users;
 
 /// A search box's text as an `ilike ... escape '\\'` pattern: `%` and `_` typed into it are

@@ -80,6 +80,7 @@ pub async fn family_home(pool: &PgPool, user_id: Uuid) -> Result<Vec<HelpedPatie
             name: link.name,
             relationship: link.relationship,
             upcoming,
+            sees_notes: link.can_view_medical_records,
         });
     }
     Ok(helped)

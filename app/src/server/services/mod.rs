@@ -1,14 +1,18 @@
 //! The rules of each area: who may do what to which record (with `policy`), the transactions,
 //! the messages people read, retries. They call `db` for queries and return model DTOs.
 
+pub mod attachments;
 pub mod availability;
 pub mod booking;
 pub mod calendar;
 pub mod emergency_access;
 pub mod feeds;
 pub mod home;
+pub mod markdown;
+pub mod notes;
 pub mod patient_vault;
 pub mod patients;
 pub mod slots;
+pub mod templates;
 pub mod users;
 pub mod zones;

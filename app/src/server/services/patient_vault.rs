@@ -66,7 +66,7 @@ pub async fn data_key(conn: &mut PgConnection, keys: &MasterKeys, patient_id: Uu
 }
 
 /// The patient's key if it exists and was not destroyed.
-async fn existing_key(
+pub async fn existing_key(
     conn: &mut PgConnection,
     keys: &MasterKeys,
     patient_id: Uuid,

@@ -119,15 +119,28 @@ pub async fn chart(state: &AppState, reader: &CurrentUser, patient_id: Uuid) -> 
         return Err(AppError::NotFound);
     }
     authorize_patient(&state.pool, reader, patient_id, PatientData::Clinical).await?;
+    let materials = crate::server::db::home::assigned_materials(&state.pool, patient_id).await?;
     let mut tx = state.pool.begin().await?;
     let summary = read_summary(&mut tx, state, reader, patient_id, true, "chart").await?;
     let care_team = db::care_team_names(&mut tx, patient_id).await?;
     let mut rows = db::timeline(&mut tx, patient_id, CHART_VISITS_SHOWN + 1).await?;
+    let notes =
+        crate::server::services::notes::list(&mut tx, state, reader, patient_id, summary.name.clone(), 1).await?;
+    let files = crate::server::services::attachments::for_patient(&mut tx, state, reader, patient_id).await?;
     tx.commit().await?;
     let more_visits = rows.len() as i64 > CHART_VISITS_SHOWN;
     rows.truncate(CHART_VISITS_SHOWN as usize);
     let visits = rows.into_iter().map(agenda_item).collect::<Result<_, AppError>>()?;
-    Ok(Chart { age: age_on(summary.date_of_birth, Utc::now().date_naive()), summary, care_team, visits, more_visits })
+    Ok(Chart {
+        age: age_on(summary.date_of_birth, Utc::now().date_naive()),
+        summary,
+        care_team,
+        visits,
+        more_visits,
+        notes,
+        files,
+        materials,
+    })
 }
 
 /// What a READ row says was read, in the patient's words.
@@ -135,6 +148,8 @@ fn what_was_read(what: Option<&str>) -> &'static str {
     match what {
         Some("chart") => "Opened your chart",
         Some("summary") => "Looked at your details",
+        Some("note") => "Read a clinical note",
+        Some("notes") => "Looked at the list of your notes",
         _ => "Read your record",
     }
 }

@@ -25,6 +25,13 @@ pub struct Clinic {
     pub specialist_id: Uuid,
     /// The patient's appointment with the specialist, tomorrow.
     pub appointment_id: Uuid,
+    /// The specialist's draft note on the patient, and a signed one (content left empty).
+    pub draft_note_id: Uuid,
+    pub signed_note_id: Uuid,
+    /// A clinic-wide template.
+    pub template_id: Uuid,
+    /// A PDF attached to the draft note.
+    pub draft_file_id: Uuid,
 }
 
 async fn user(pool: &PgPool, hash: &str, email: &'static str, role: &str) -> Person {
@@ -105,7 +112,59 @@ impl Clinic {
                 .await
                 .unwrap();
         }
+        // The draft has a body (sealed with the patient's key), so it can be signed.
+        let mut tx = pool.begin().await.unwrap();
+        let key =
+            app::server::services::patient_vault::data_key(&mut tx, &super::test_keys(), patient_id).await.unwrap();
+        tx.commit().await.unwrap();
+        let body = key.seal("medical_records.body", "Needles at LI4.").unwrap();
+        let draft_note_id: Uuid = sqlx::query_scalar(
+            "insert into medical_records (patient_id, specialist_id, record_date, created_by, body_sealed)
+             values ($1, $2, current_date, $3, $4) returning record_id",
+        )
+        .bind(patient_id)
+        .bind(specialist_id)
+        .bind(specialist.user_id)
+        .bind(body)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        let signed_note_id = scalar(
+            pool,
+            "insert into medical_records (patient_id, specialist_id, record_date, created_by, status, signed_by, signed_at, content_sha256)
+             values ($1, $2, current_date, $3, 'Signed', $3, now(), repeat('0', 64)) returning record_id",
+            &[patient_id, specialist_id, specialist.user_id],
+        )
+        .await;
+        let draft_file_id = Uuid::new_v4();
+        let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n";
+        sqlx::query(
+            "insert into medical_record_files (file_id, record_id, patient_id, name_sealed, content_type, size_bytes, sha256, data_sealed)
+             values ($1, $2, $3, $4, 'application/pdf', $5, repeat('c', 64), $6)",
+        )
+        .bind(draft_file_id)
+        .bind(draft_note_id)
+        .bind(patient_id)
+        .bind(key.seal("medical_record_files.name", "scan.pdf").unwrap())
+        .bind(pdf.len() as i32)
+        .bind(key.seal_bytes("medical_record_files.data", pdf).unwrap())
+        .execute(pool)
+        .await
+        .unwrap();
+        let template_id = scalar(
+            pool,
+            "with t as (insert into templates (template_name, template_type, content, is_global)
+                        values ('SOAP note', 'SOAP note', '## Subjective {{patient_name}}', true) returning *)
+             insert into template_versions (template_id, version, template_name, template_type, content)
+             select template_id, version, template_name, template_type, content from t returning template_id",
+            &[],
+        )
+        .await;
         Clinic {
+            draft_file_id,
+            draft_note_id,
+            signed_note_id,
+            template_id,
             admin,
             specialist,
             other_specialist,
@@ -133,7 +192,10 @@ pub async fn data_fingerprint(pool: &PgPool) -> String {
         "appointments",
         "availability_blocks",
         "medical_records",
+        "medical_record_amendments",
+        "medical_record_files",
         "templates",
+        "template_versions",
         "educational_materials",
         "patient_material_assignments",
         "notifications",
