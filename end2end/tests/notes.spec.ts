@@ -72,6 +72,23 @@ test("a specialist writes a note from a template, it autosaves, survives leaving
   await expect(page.getByLabel("Treatment")).toHaveValue("Changed in the other tab");
   await second.close();
 
+  // A PDF and an image, with upload progress; a file of another type is refused with a message.
+  const pdf = Buffer.from("%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n");
+  const png = Buffer.from(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000" + "1f15c4890000000a49444154789c63000100000500010d0a2db40000000049454e44ae426082",
+    "hex",
+  );
+  await page.getByTestId("file-input").setInputFiles([
+    { name: "lab-results.pdf", mimeType: "application/pdf", buffer: pdf },
+    { name: "posture.png", mimeType: "image/png", buffer: png },
+  ]);
+  const attachments = page.getByTestId("attachments");
+  await expect(attachments.getByRole("listitem")).toHaveCount(2, { timeout: 15_000 });
+  await expect(attachments.getByRole("img", { name: "posture.png" })).toBeVisible();
+  await page.getByTestId("file-input").setInputFiles({ name: "notes.pdf", mimeType: "application/pdf", buffer: Buffer.from("<html>not a pdf</html>") });
+  await expect(page.getByTestId("upload-error")).toContainText("Only PDF documents");
+  await expect(attachments.getByRole("listitem")).toHaveCount(2);
+
   // Signing locks it; the reading view is rendered on the server.
   await page.getByTestId("sign-note").click();
   await expect(page).toHaveURL(/\/notes\/[0-9a-f-]+$/);
@@ -80,6 +97,8 @@ test("a specialist writes a note from a template, it autosaves, survives leaving
   const content = page.getByTestId("note-content");
   await expect(content.locator("strong", { hasText: "much better" })).toBeVisible();
   await expect(content.getByRole("listitem").filter({ hasText: "Rest two days" })).toBeVisible();
+  await expect(page.getByRole("link", { name: /lab-results\.pdf \(PDF/ })).toBeVisible();
+  await expect(page.getByRole("img", { name: "posture.png" })).toBeVisible();
 
   // An amendment, with its reason, under the note.
   await waitForHydration(page);

@@ -295,6 +295,10 @@ async fn every_note_field_is_sealed_before_it_reaches_the_database(pool: PgPool)
                 .unwrap();
         assert_eq!(found, 0, "{table} holds the marker in plaintext");
     }
+    // Nor anywhere in a dump of the whole database.
+    let dump = crate::encryption_at_rest::pg_dump(&pool);
+    assert!(dump.contains("medical_record_amendments"), "the dump holds the tables");
+    assert!(!dump.contains(marker), "a note field is in the database dump in plaintext");
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -24,7 +24,7 @@ fn url_of(pool: &PgPool) -> String {
 }
 
 /// A `pg_dump` of the whole test database (schema and data, audit trail included).
-fn pg_dump(pool: &PgPool) -> String {
+pub(crate) fn pg_dump(pool: &PgPool) -> String {
     let installed = std::fs::read_dir("/usr/lib/postgresql")
         .into_iter()
         .flatten()

@@ -106,6 +106,9 @@ async fn downloads_are_audited_inline_and_never_cached_and_signed_files_stay(poo
         .unwrap();
         assert_eq!(found, 0, "{table} holds the marker");
     }
+    let dump = crate::encryption_at_rest::pg_dump(&pool);
+    let marker_hex: String = marker.bytes().map(|b| format!("{b:02x}")).collect();
+    assert!(!dump.contains(marker) && !dump.contains(&marker_hex), "the file is in the dump in plaintext");
 
     let downloaded = specialist.get(&format!("/files/{file_id}")).await;
     assert_eq!(downloaded.status, 200);
