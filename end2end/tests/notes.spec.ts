@@ -26,12 +26,14 @@ test("a specialist writes a note from a template, it autosaves, survives leaving
   await page.getByTestId("write-note").click();
   await expect(page).toHaveURL(/\/notes\/[0-9a-f-]+\/edit$/);
   const editUrl = page.url();
+  // Opened afresh too (rendered on the server, then hydrated) while the draft is still empty.
+  await page.goto(editUrl);
   await waitForHydration(page);
 
   // A template goes in at the cursor, placeholders filled in.
   const editor = await editorOf(page);
-  await page.getByTestId("template-select").selectOption({ label: "SOAP note (SOAP note, clinic)" });
-  await page.getByTestId("insert-template").click();
+  await page.getByText("Insert a template at the cursor").click();
+  await page.getByRole("button", { name: "SOAP note (SOAP note, clinic)" }).click();
   await expect(editor.getByRole("heading", { name: "Subjective" })).toBeVisible();
   await expect(editor).toContainText("Ana García reports");
 

@@ -12,7 +12,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
 use crate::api::notes::{get_draft, save_draft, sign_note, NoteContent, NoteDraft, SaveDraft, SaveOutcome};
-use crate::api::templates::{fill_template, list_templates};
+use crate::api::templates::{fill_template, list_templates, TemplateItem};
 use crate::components::button::{Button, ButtonType, Variant};
 use crate::components::form::FIELD;
 use crate::components::markdown_editor::{insert_markdown, set_markdown, MarkdownEditor};
@@ -416,17 +416,24 @@ fn ConflictPanel(
     }
 }
 
-/// Inserts a template, its placeholders filled in, at the cursor.
+/// Inserts a template, its placeholders filled in, at the cursor. The templates are fetched
+/// when the list is first opened, in the browser: they are never part of the rendered page, so
+/// the page hydrates whatever they are.
 #[component]
 fn TemplateInserter(record_id: Uuid, body_ref: NodeRef<Textarea>) -> impl IntoView {
-    let templates = Resource::new(|| (), |_| list_templates());
-    let chosen = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
-    let insert = move |_| {
-        let Ok(template_id) = chosen.get_untracked().parse::<Uuid>() else {
-            message.set(Some("Choose a template first.".into()));
-            return;
-        };
+    let templates = RwSignal::new(None::<Vec<TemplateItem>>);
+    let load = move |_| {
+        if templates.get_untracked().is_none() {
+            leptos::task::spawn_local(async move {
+                match list_templates().await {
+                    Ok(list) => templates.set(Some(list)),
+                    Err(error) => message.set(Some(error.to_string())),
+                }
+            });
+        }
+    };
+    let insert = move |template_id: Uuid| {
         leptos::task::spawn_local(async move {
             match fill_template(template_id, record_id).await {
                 Ok(markdown) => {
@@ -437,58 +444,46 @@ fn TemplateInserter(record_id: Uuid, body_ref: NodeRef<Textarea>) -> impl IntoVi
             }
         });
     };
-    view! {
-        <div class="flex flex-wrap items-end gap-2">
-            <div class="flex flex-col gap-1">
-                <label for="note-template" class="text-sm font-medium">
-                    "Template"
-                </label>
-                <select
-                    id="note-template"
-                    class=FIELD
-                    on:change=move |event| chosen.set(event_target_value(&event))
-                    data-testid="template-select"
+    let button = move |t: TemplateItem| {
+        let label = format!("{} ({}, {})", t.name, t.template_type, if t.is_global { "clinic" } else { "mine" });
+        let id = t.template_id;
+        view! {
+            <li>
+                <button
+                    type="button"
+                    class="rounded border border-teal-700 px-2 py-1 text-sm text-teal-800 hover:bg-teal-50"
+                    on:click=move |_| insert(id)
                 >
-                    <option value="">"Choose a template…"</option>
-                    <Suspense>
-                        {move || Suspend::new(async move {
-                            templates
-                                .await
-                                .unwrap_or_default()
-                                .into_iter()
-                                .map(|t| {
-                                    let label = format!(
-                                        "{} ({}, {})",
-                                        t.name,
-                                        t.template_type,
-                                        if t.is_global { "clinic" } else { "mine" },
-                                    );
-                                    view! { <option value=t.template_id.to_string()>{label}</option> }
-                                })
-                                .collect_view()
-                        })}
-                    </Suspense>
-                </select>
-            </div>
-            <button
-                type="button"
-                class="rounded border border-slate-400 bg-white px-4 py-2"
-                on:click=insert
-                data-testid="insert-template"
-            >
-                "Insert at the cursor"
-            </button>
+                    {label}
+                </button>
+            </li>
+        }
+    };
+    view! {
+        <details class="rounded border border-slate-300 bg-white p-2" data-testid="templates" on:toggle=load>
+            <summary class="cursor-pointer text-sm font-medium">"Insert a template at the cursor"</summary>
+            {move || match templates.get() {
+                None => view! { <p class="mt-2 text-sm">"Loading the templates…"</p> }.into_any(),
+                Some(list) if list.is_empty() => {
+                    view! { <p class="mt-2 text-sm text-slate-700">"No templates yet: add one under Templates."</p> }
+                        .into_any()
+                }
+                Some(list) => {
+                    view! { <ul class="mt-2 flex flex-wrap gap-2">{list.into_iter().map(button).collect_view()}</ul> }
+                        .into_any()
+                }
+            }}
             {move || {
                 message
                     .get()
                     .map(|m| {
                         view! {
-                            <p class="text-sm text-red-800" role="alert">
+                            <p class="mt-2 text-sm text-red-800" role="alert">
                                 {m}
                             </p>
                         }
                     })
             }}
-        </div>
+        </details>
     }
 }
