@@ -31,8 +31,13 @@ use crate::pages::booking::BookingPage;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::clinic_settings::ClinicSettingsPage;
 use crate::pages::emergency_access::EmergencyAccessPage;
+use crate::pages::family_access::{FamilyAccessPage, FamilyLinksPage};
 use crate::pages::homes::{AdminHome, FamilyHome, PatientHome, SpecialistHome};
 use crate::pages::login::LoginPage;
+use crate::pages::materials::{LibraryPage, MaterialEditPage, MaterialPage};
+use crate::pages::my_appointments::MyAppointmentsPage;
+use crate::pages::my_details::MyDetailsPage;
+use crate::pages::my_materials::{MyMaterialsPage, OpenMaterialPage};
 use crate::pages::note_editor::NoteEditorPage;
 use crate::pages::note_view::{NotePage, NotePrintPage, OpenNotesPage};
 use crate::pages::notifications::NotificationsPage;
@@ -102,7 +107,12 @@ page_group!(home_pages, __preload_home_pages, HomeGroup {
     PatientHomeRoute => PatientHome,
     FamilyHomeRoute => FamilyHome,
     RecordViewsRoute => RecordViewsPage,
+    MyAppointmentsRoute => MyAppointmentsPage,
+    MyDetailsRoute => MyDetailsPage,
     NotificationsRoute => NotificationsPage,
+    MyMaterialsRoute => MyMaterialsPage,
+    OpenMaterialRoute => OpenMaterialPage,
+    FamilyAccessRoute => FamilyAccessPage,
 });
 page_group!(booking_pages, __preload_booking_pages, BookingGroup { BookingRoute => BookingPage });
 page_group!(staff_pages, __preload_staff_pages, StaffGroup {
@@ -118,6 +128,9 @@ page_group!(notes_pages, __preload_notes_pages, NotesGroup {
     OpenNotesRoute => OpenNotesPage,
     TemplatesRoute => TemplatesPage,
     TemplateEditRoute => TemplateEditPage,
+    LibraryRoute => LibraryPage,
+    MaterialRoute => MaterialPage,
+    MaterialEditRoute => MaterialEditPage,
 });
 page_group!(admin_pages, __preload_admin_pages, AdminGroup {
     AdminUsersRoute => AdminUsersPage,
@@ -125,6 +138,7 @@ page_group!(admin_pages, __preload_admin_pages, AdminGroup {
     EditUserRoute => EditUserPage,
     ClinicSettingsRoute => ClinicSettingsPage,
     EmergencyAccessRoute => EmergencyAccessPage,
+    FamilyLinksRoute => FamilyLinksPage,
 });
 
 /// The frame around every page: who is signed in, the header and the main area.
@@ -234,6 +248,12 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/specialist") view=SpecialistHomeRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/my-care") view=PatientHomeRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/my-care/record-views") view=RecordViewsRoute::lazy() />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=path!("/my-care/appointments")
+                            view=MyAppointmentsRoute::lazy()
+                        />
+                        <Route ssr=SsrMode::Async path=path!("/my-care/details") view=MyDetailsRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/family") view=FamilyHomeRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/book") view=BookingRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/calendar") view=CalendarRoute::lazy() />
@@ -247,6 +267,13 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/my-care/notes") view=OpenNotesRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/templates") view=TemplatesRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/templates/:id") view=TemplateEditRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/materials") view=LibraryRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/materials/:id") view=MaterialRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/materials/:id/edit") view=MaterialEditRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/my-care/materials") view=MyMaterialsRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/my-care/materials/:id") view=OpenMaterialRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/my-care/family") view=FamilyAccessRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/admin/family") view=FamilyLinksRoute::lazy() />
                     </ParentRoute>
                 </Routes>
                 <footer class="border-t border-slate-200 py-4 text-center text-sm text-slate-600">

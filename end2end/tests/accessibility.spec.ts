@@ -5,10 +5,16 @@ import type { Page } from "@playwright/test";
 /** Every page, as the person who uses it, scanned after hydration against WCAG 2.2 AA. */
 const pages: { who: keyof typeof demo | null; paths: string[] }[] = [
   { who: null, paths: ["/", "/login"] },
-  { who: "patient", paths: ["/my-care", "/my-care/notes", "/book", "/account", "/notifications"] },
+  {
+    who: "patient",
+    paths: ["/my-care", "/my-care/notes", "/my-care/materials", "/my-care/family", "/my-care/appointments", "/my-care/details", "/book", "/account", "/notifications"],
+  },
   { who: "family", paths: ["/family"] },
-  { who: "specialist", paths: ["/specialist", "/calendar", "/availability", "/patients", "/templates", "/templates/new"] },
-  { who: "admin", paths: ["/admin", "/admin/users", "/admin/users/new", "/admin/settings", "/admin/emergency-access", "/calendar", "/patients"] },
+  { who: "specialist", paths: ["/specialist", "/calendar", "/availability", "/patients", "/templates", "/templates/new", "/materials", "/materials/new"] },
+  {
+    who: "admin",
+    paths: ["/admin", "/admin/users", "/admin/users/new", "/admin/settings", "/admin/emergency-access", "/admin/family", "/calendar", "/patients"],
+  },
 ];
 
 async function seriousViolations(page: Page) {

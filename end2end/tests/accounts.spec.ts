@@ -5,7 +5,7 @@ const homes = [
   { who: "admin", email: demo.admin, url: /\/admin$/, heading: "Clinic dashboard", sees: "Users", doesNotSee: "My care" },
   { who: "specialist", email: demo.specialist, url: /\/specialist$/, heading: "Today", sees: "Today", doesNotSee: "Users" },
   { who: "patient", email: demo.patient, url: /\/my-care$/, heading: "My care", sees: "My care", doesNotSee: "Users" },
-  { who: "family member", email: demo.family, url: /\/family$/, heading: "The person I help", sees: "The person I help", doesNotSee: "Users" },
+  { who: "family member", email: demo.family, url: /\/family$/, heading: "The people I help", sees: "The people I help", doesNotSee: "Users" },
 ];
 
 for (const home of homes) {

@@ -6,7 +6,11 @@
 //! - `GET /files/{file_id}`: the file, inline, never cached, with a safe `Content-Disposition`;
 //!   every download is a READ in the audit trail.
 //!
-//! Both need a signed-in session (and a password that need not be changed first); the services
+//! - `POST /files/materials/{material_id}` and `GET /files/materials/{material_id}`: an education
+//!   material's PDF or image (not patient data; served to staff and to the patients it was
+//!   released to).
+//!
+//! All need a signed-in session (and a password that need not be changed first); the services
 //! decide who may touch which note. A refusal looks like a missing file.
 
 use app::error::AppError;
@@ -14,6 +18,7 @@ use app::model::auth::CurrentUser;
 use app::model::notes::ATTACHMENT_MAX_BYTES;
 use app::server::auth::current_user_of;
 use app::server::services::attachments;
+use app::server::services::materials::{self, MATERIAL_FILE_MAX_BYTES};
 use app::server::state::{AppState, ClientAddr};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -32,6 +37,12 @@ pub fn routes() -> Router<AppState> {
             post(upload).layer(DefaultBodyLimit::max(ATTACHMENT_MAX_BYTES + 64 * 1024)),
         )
         .route("/files/{file_id}", get(download))
+        .route(
+            "/files/materials/{material_id}",
+            get(material_download)
+                .post(material_upload)
+                .layer(DefaultBodyLimit::max(MATERIAL_FILE_MAX_BYTES + 64 * 1024)),
+        )
 }
 
 async fn signed_in(state: &AppState, session: &Session) -> Result<CurrentUser, AppError> {
@@ -79,27 +90,13 @@ async fn store(
     session: &Session,
     ip: Option<std::net::IpAddr>,
     record_id: &str,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<app::model::notes::AttachmentView, AppError> {
     let user = signed_in(state, session).await?;
     let record_id: Uuid = record_id.parse().map_err(|_| AppError::NotFound)?;
     // The first field named `file`; anything else in the form is ignored.
-    loop {
-        let field = multipart
-            .next_field()
-            .await
-            .map_err(|_| AppError::invalid("file", "The upload was cut off or is larger than 20 MB."))?
-            .ok_or_else(|| AppError::invalid("file", "Choose a file to attach."))?;
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = field.file_name().unwrap_or("attachment").to_string();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|_| AppError::invalid("file", "The upload was cut off or is larger than 20 MB."))?;
-        return attachments::upload(state, &user, record_id, &name, &bytes, ip).await;
-    }
+    let (name, bytes) = file_field(multipart, "Choose a file to attach.").await?;
+    attachments::upload(state, &user, record_id, &name, &bytes, ip).await
 }
 
 async fn download(
@@ -116,21 +113,92 @@ async fn download(
     }
     .await;
     match result {
-        Ok(file) => {
-            let mut response = file.bytes.into_response();
-            let headers = response.headers_mut();
-            if let Ok(kind) = HeaderValue::from_str(&file.content_type) {
-                headers.insert(header::CONTENT_TYPE, kind);
-            }
-            if let Ok(disposition) = HeaderValue::from_str(&content_disposition(&file.name)) {
-                headers.insert(header::CONTENT_DISPOSITION, disposition);
-            }
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-            response
-        }
+        Ok(file) => file_response(file.bytes, &file.content_type, &file.name),
         Err(error) => error_response(error),
     }
+}
+
+/// The first field named `file` of a multipart form: its name and bytes.
+async fn file_field(mut multipart: Multipart, missing: &str) -> Result<(String, axum::body::Bytes), AppError> {
+    loop {
+        let field = multipart
+            .next_field()
+            .await
+            .map_err(|_| AppError::invalid("file", "The upload was cut off or is larger than 20 MB."))?
+            .ok_or_else(|| AppError::invalid("file", missing))?;
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("material").to_string();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|_| AppError::invalid("file", "The upload was cut off or is larger than 20 MB."))?;
+        return Ok((name, bytes));
+    }
+}
+
+/// A material's PDF or image, uploaded by its author (or an admin). A plain form post goes
+/// back to the material's page, with the message in the address when it was refused.
+async fn material_upload(
+    State(state): State<AppState>,
+    session: Session,
+    Path(material_id): Path<String>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
+    let page = wants_page(&headers);
+    let result = async {
+        let user = signed_in(&state, &session).await?;
+        let material_id: Uuid = material_id.parse().map_err(|_| AppError::NotFound)?;
+        let (name, bytes) = file_field(multipart, "Choose a file to upload.").await?;
+        materials::upload_file(&state.pool, &user, material_id, &name, &bytes).await?;
+        Ok::<_, AppError>(material_id)
+    }
+    .await;
+    match (result, page) {
+        (Ok(_), false) => StatusCode::NO_CONTENT.into_response(),
+        (Err(error), false) => error_response(error),
+        (Ok(id), true) => Redirect::to(&format!("/materials/{id}")).into_response(),
+        (Err(error @ AppError::Validation(_)), true) => {
+            let message: String = form_urlencoded::byte_serialize(error.to_string().as_bytes()).collect();
+            Redirect::to(&format!("/materials/{material_id}?file_error={message}")).into_response()
+        }
+        (Err(error), true) => error_response(error),
+    }
+}
+
+/// A material's file, for staff and the patients (and granted family) it was released to.
+async fn material_download(
+    State(state): State<AppState>,
+    session: Session,
+    Path(material_id): Path<String>,
+) -> Response {
+    let result = async {
+        let user = signed_in(&state, &session).await?;
+        let material_id: Uuid = material_id.parse().map_err(|_| AppError::NotFound)?;
+        materials::file(&state.pool, &user, material_id).await
+    }
+    .await;
+    match result {
+        Ok(file) => file_response(file.file_data, &file.file_type, &file.file_name),
+        Err(error) => error_response(error),
+    }
+}
+
+/// Bytes served inline, never cached, typed as stored and never sniffed.
+fn file_response(bytes: Vec<u8>, content_type: &str, name: &str) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(kind) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, kind);
+    }
+    if let Ok(disposition) = HeaderValue::from_str(&content_disposition(name)) {
+        headers.insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
 }
 
 /// `inline`, an ASCII fallback name and the real one percent-encoded (RFC 6266): no quote,

@@ -83,7 +83,7 @@ struct DemoPatient {
     history: &'static str,
 }
 
-const PATIENTS: [DemoPatient; 5] = [
+const PATIENTS: [DemoPatient; 6] = [
     DemoPatient {
         first_name: "Ana",
         last_name: "García",
@@ -123,6 +123,15 @@ const PATIENTS: [DemoPatient; 5] = [
         date_of_birth: (1958, 1, 30),
         emergency_contact: ("Nadia Haddad", "+34 600 999 000"),
         history: "Hypertension. Knee replacement in 2020.",
+    },
+    // Leo's sister: their mother Marta helps both (and switches between them on her home page).
+    DemoPatient {
+        first_name: "Mía",
+        last_name: "Ruiz",
+        email: "mia.ruiz@patients.example",
+        date_of_birth: (2016, 2, 10),
+        emergency_contact: ("Marta Ruiz", "+34 600 555 666"),
+        history: "Mild eczema.",
     },
 ];
 
@@ -196,21 +205,28 @@ pub async fn seed_demo(pool: &PgPool, args: SeedArgs, keys: &MasterKeys) -> anyh
         patient_ids.push(patient_id);
     }
 
-    // Marta helps her son Leo (a minor): appointments and materials, no clinical notes.
+    // Marta helps her children: Leo shares appointments (she books for him) and materials, no
+    // clinical notes; Mía shares her appointments only.
     let family_user = insert_user(&mut tx, FAMILY_EMAIL, &next_hash()?, "FamilyMember", "Marta", "Ruiz").await?;
-    sqlx::query!(
-        r#"insert into family_members (user_id, patient_id, relationship, can_book_appointments)
-           values ($1, $2, 'Parent', true)"#,
-        family_user,
-        patient_ids[2],
-    )
-    .execute(&mut *tx)
-    .await?;
+    for (patient_id, book, materials) in [(patient_ids[2], true, true), (patient_ids[5], false, false)] {
+        sqlx::query!(
+            r#"insert into family_members (user_id, patient_id, relationship, can_view_appointments,
+                                           can_book_appointments, can_view_materials)
+               values ($1, $2, 'Parent', true, $3, $4)"#,
+            family_user,
+            patient_id,
+            book,
+            materials,
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
 
-    let appointments = seed_appointments(&mut tx, &specialist_ids, &patient_ids, today).await?;
+    // Mía (the last demo patient) has no appointments yet.
+    let appointments = seed_appointments(&mut tx, &specialist_ids, &patient_ids[..5], today).await?;
     seed_templates(&mut tx, &specialist_ids).await?;
     seed_notes(&mut tx, keys, &specialist_ids).await?;
-    seed_materials(&mut tx, &specialist_ids, &patient_ids).await?;
+    seed_materials(&mut tx, keys, &specialist_ids, &patient_ids, family_user, today).await?;
     seed_notifications(&mut tx).await?;
     tx.commit().await?;
 
@@ -240,7 +256,7 @@ fn demo_logins(password: &str) -> String {
     for p in &PATIENTS {
         text.push_str(&format!("  Patient        {}\n", p.email));
     }
-    text.push_str(&format!("  Family member  {FAMILY_EMAIL}  (helps Leo Ruiz)\n"));
+    text.push_str(&format!("  Family member  {FAMILY_EMAIL}  (helps Leo and Mía Ruiz)\n"));
     text.push_str(&format!("  Password       {password}\n"));
     text
 }
@@ -580,61 +596,139 @@ async fn seed_notes(tx: &mut PgConnection, keys: &MasterKeys, specialist_ids: &[
     Ok(())
 }
 
-async fn seed_materials(tx: &mut PgConnection, specialist_ids: &[Uuid], patient_ids: &[Uuid]) -> anyhow::Result<()> {
+/// The library (one material retired, one the clinic's own) and education plans in every
+/// state: waiting for a release date, released, viewed (one by Marta for Leo) and completed
+/// with a note back. Comments and notes are sealed like every clinical text.
+async fn seed_materials(
+    tx: &mut PgConnection,
+    keys: &MasterKeys,
+    specialist_ids: &[Uuid],
+    patient_ids: &[Uuid],
+    family_user: Uuid,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
     let materials = [
         (
             Some(specialist_ids[0]),
             "Acupressure points for better sleep",
             "Video",
             "https://materials.clinic.example/sleep-acupressure",
+            "Three points to press for **one minute each**, lying down:\n\n1. Inner wrist crease\n2. Between the eyebrows\n3. Top of the foot",
+            &["sleep", "self-care"][..],
         ),
         (
             Some(specialist_ids[1]),
             "Gut-friendly eating: a starter guide",
             "PDF",
             "https://materials.clinic.example/gut-friendly-eating.pdf",
+            "A gentle start: more fibre, fewer ultra-processed foods, and a food diary.",
+            &["nutrition", "digestion"][..],
         ),
         (
             Some(specialist_ids[2]),
             "Packed lunches for active kids",
-            "Article",
+            "Recipe",
             "https://materials.clinic.example/kids-lunches",
+            "Five lunch boxes without nuts, each ready in ten minutes.",
+            &["nutrition", "children"][..],
         ),
-        (None, "Preparing for your first visit", "Article", "https://materials.clinic.example/first-visit"),
+        (
+            None,
+            "Preparing for your first visit",
+            "Article",
+            "https://materials.clinic.example/first-visit",
+            "What to bring, what to wear, and what happens in a first consultation.",
+            &["first visit"][..],
+        ),
+        (
+            Some(specialist_ids[0]),
+            "Neck stretches for desk workers",
+            "Exercise",
+            "https://materials.clinic.example/neck-stretches",
+            "Five stretches, twice a day. Stop if anything hurts.",
+            &["exercise", "posture"][..],
+        ),
+        (
+            Some(specialist_ids[1]),
+            "Winter immunity tea (old edition)",
+            "Recipe",
+            "https://materials.clinic.example/winter-tea",
+            "Replaced by the new nutrition guide.",
+            &["nutrition"][..],
+        ),
     ];
     let mut material_ids = Vec::new();
-    for (specialist_id, title, kind, url) in materials {
+    for (specialist_id, title, kind, url, description, tags) in materials {
+        let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
         let id = sqlx::query_scalar!(
-            r#"insert into educational_materials (specialist_id, title, material_type, content_url)
-               values ($1, $2, $3, $4) returning material_id"#,
+            r#"insert into educational_materials (specialist_id, title, material_type, content_url, description, tags,
+                                                  publish_date)
+               values ($1, $2, $3, $4, $5, $6, $7) returning material_id"#,
             specialist_id,
             title,
             kind,
             url,
+            description,
+            &tags,
+            today - Duration::days(30),
         )
         .fetch_one(&mut *tx)
         .await?;
         material_ids.push(id);
     }
-    let assignments = [
-        (patient_ids[0], material_ids[0], specialist_ids[0], "Try these three points each evening for two weeks."),
-        (
-            patient_ids[3],
-            material_ids[1],
-            specialist_ids[1],
-            "Start with the first section; we will talk about it next visit.",
-        ),
-        (patient_ids[2], material_ids[2], specialist_ids[2], "Ideas for school days; no peanuts, as agreed."),
-        (patient_ids[1], material_ids[3], specialist_ids[0], "Please read before Thursday."),
+    sqlx::query!("update educational_materials set retired_at = now() where material_id = $1", material_ids[5])
+        .execute(&mut *tx)
+        .await?;
+
+    enum State {
+        Waiting,
+        Released,
+        ViewedBy(Option<Uuid>),
+        Completed(&'static str),
+    }
+    let plans = [
+        (0, 0, 0, "Try these three points each evening for two weeks.", State::Completed("Sleeping better already.")),
+        (0, 4, 0, "Do these before lunch and at the end of the day.", State::Waiting),
+        (3, 1, 1, "Start with the first section; we will talk about it next visit.", State::ViewedBy(None)),
+        (2, 2, 2, "Ideas for school days; no peanuts, as agreed.", State::ViewedBy(Some(family_user))),
+        (1, 3, 0, "Please read before Thursday.", State::Released),
+        (3, 5, 1, "A warming tea for the cold months.", State::Completed("")),
     ];
-    for (patient_id, material_id, specialist_id, comment) in assignments {
+    for (patient, material, specialist, comment, state) in plans {
+        let patient_id = patient_ids[patient];
+        let key = patient_vault::data_key(&mut *tx, keys, patient_id).await?;
+        let comment = key.seal("patient_material_assignments.comment", comment)?;
+        let owner = sqlx::query_scalar!("select user_id from patients where patient_id = $1", patient_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let (release, viewed_by, completed_note) = match state {
+            State::Waiting => (Some(today + Duration::days(7)), None, None),
+            State::Released => (None, None, None),
+            State::ViewedBy(by) => (None, Some(by.unwrap_or(owner)), None),
+            State::Completed(note) => (None, Some(owner), Some(note)),
+        };
+        let note = match completed_note {
+            Some(note) if !note.is_empty() => Some(key.seal("patient_material_assignments.completion_note", note)?),
+            _ => None,
+        };
         sqlx::query!(
-            r#"insert into patient_material_assignments (patient_id, material_id, assigned_by, specialist_comments)
-               values ($1, $2, $3, $4)"#,
+            r#"insert into patient_material_assignments
+                   (patient_id, material_id, assigned_by, assignment_date, comment_sealed, release_date,
+                    released_notified_at, viewed_at, viewed_by, completed_at, completed_by, completion_note_sealed)
+               values ($1, $2, $3, $4, $5, $6,
+                       case when $6::date is null then now() end,
+                       case when $7::uuid is not null then now() - interval '2 days' end, $7,
+                       case when $8 then now() - interval '1 day' end, case when $8 then $9::uuid end, $10)"#,
             patient_id,
-            material_id,
-            specialist_id,
+            material_ids[material],
+            specialist_ids[specialist],
+            today - Duration::days(5),
             comment,
+            release,
+            viewed_by,
+            completed_note.is_some(),
+            owner,
+            note,
         )
         .execute(&mut *tx)
         .await?;

@@ -66,6 +66,7 @@ impl Application {
     /// Serves until `shutdown` completes, then finishes the requests in flight.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         spawn_session_cleanup(PgSessionStore::new(self.state.pool.clone()));
+        spawn_material_releases(self.state.pool.clone());
         let app = router(self.state, self.http);
         // Pages stream in pieces; with Nagle's algorithm on, each small piece after the first
         // waited for the browser's delayed ACK (about 40 ms a page under keep-alive load).
@@ -79,6 +80,23 @@ impl Application {
             .await
             .context("server error")
     }
+}
+
+/// Materials whose release date has come are announced to their patients (and family allowed
+/// to see materials). Checked every ten minutes, so a release lands soon after midnight in the
+/// clinic's zone; each is announced once, whichever server instance gets there first.
+fn spawn_material_releases(pool: sqlx::PgPool) {
+    tokio::spawn(async move {
+        let mut every_ten_minutes = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every_ten_minutes.tick().await;
+            match app::server::services::materials::release_due(&pool).await {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "released materials announced"),
+                Err(error) => tracing::warn!(%error, "announcing released materials failed"),
+            }
+        }
+    });
 }
 
 /// Expired sessions are already refused on load; this only keeps the table small.

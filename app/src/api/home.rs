@@ -26,16 +26,18 @@ pub async fn specialist_today() -> Result<SpecialistDay, AppError> {
 pub async fn my_care() -> Result<CareOverview, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::services::home::my_care(&state.pool, user.user_id).await
+        crate::server::services::home::my_care(&state, &user).await
     })
     .await
 }
 
+/// The patients a family member helps, and one of them (`patient`, else the first) within
+/// today's grant.
 #[server(endpoint = "home/family")]
-pub async fn family_home() -> Result<Vec<HelpedPatient>, AppError> {
+pub async fn family_home(patient: Option<uuid::Uuid>) -> Result<crate::model::family::FamilyOverview, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        crate::server::services::home::family_home(&state.pool, user.user_id).await
+        crate::server::services::family::overview(&state.pool, &user, patient).await
     })
     .await
 }

@@ -15,10 +15,14 @@ pub mod calendar;
 pub mod care_team;
 pub mod clinic;
 pub mod emergency_access;
+pub mod family;
 pub mod feeds;
 pub mod home;
+pub mod materials;
 pub mod notes;
+pub mod notifications;
 pub mod patients;
+pub mod portal;
 pub mod scheduling;
 pub mod specialists;
 pub mod templates;
@@ -96,6 +100,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles::<availability::AddException>(STAFF),
     roles::<availability::RemoveException>(STAFF),
     roles::<scheduling::MarkNotificationsRead>(ALL_ROLES),
+    roles::<notifications::ListMyNotifications>(ALL_ROLES),
+    roles::<notifications::MarkNotificationRead>(ALL_ROLES),
+    roles::<portal::ListMyAppointments>(&[Role::Patient]),
+    roles::<portal::GetMyDetails>(&[Role::Patient]),
+    roles::<portal::SaveMyDetails>(&[Role::Patient]),
     roles::<clinic::GetClinicSetup>(ADMIN),
     roles::<clinic::SaveClinicRules>(ADMIN),
     roles::<clinic::SaveAppointmentType>(ADMIN),
@@ -122,6 +131,20 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles::<templates::CopyTemplate>(&[Role::Specialist]),
     roles::<templates::RetireTemplate>(STAFF),
     roles::<templates::FillTemplate>(&[Role::Specialist]),
+    roles::<family::FamilyGrants>(&[Role::Patient]),
+    roles::<family::SetFamilyGrant>(&[Role::Patient]),
+    roles::<family::FamilyLinks>(ADMIN),
+    roles::<family::LinkFamilyMember>(ADMIN),
+    roles::<family::UnlinkFamilyMember>(ADMIN),
+    roles::<materials::ListMaterials>(STAFF),
+    roles::<materials::GetMaterial>(STAFF),
+    roles::<materials::SaveMaterial>(STAFF),
+    roles::<materials::RetireMaterial>(STAFF),
+    roles::<materials::AssignMaterial>(&[Role::Specialist]),
+    roles::<materials::PlanOfPatient>(STAFF),
+    roles::<materials::MyMaterials>(&[Role::Patient, Role::FamilyMember]),
+    roles::<materials::OpenMaterial>(ALL_ROLES),
+    roles::<materials::CompleteMaterial>(&[Role::Patient]),
 ];
 
 /// The endpoint a request path names, if it is one of ours.

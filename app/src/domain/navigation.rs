@@ -28,6 +28,8 @@ pub fn nav_items(role: Option<Role>) -> Vec<NavItem> {
         .iter()
         .filter(|page| page.admits(role))
         .filter(|page| role.is_some() || page.access == PageAccess::Anyone)
+        // A family member books for one patient at a time, from their home page.
+        .filter(|page| !(role == Some(Role::FamilyMember) && page.path == "/book"))
         .filter_map(|page| page.nav.map(|label| NavItem { label, href: page.path }))
         .collect()
 }
@@ -52,16 +54,19 @@ mod tests {
                 "/patients",
                 "/availability",
                 "/templates",
+                "/materials",
                 "/admin/settings",
                 "/admin/emergency-access",
+                "/admin/family",
                 "/account"
             ]
         );
         assert_eq!(
             hrefs(Some(Role::Specialist)),
-            vec!["/", "/specialist", "/calendar", "/patients", "/availability", "/templates", "/account"]
+            vec!["/", "/specialist", "/calendar", "/patients", "/availability", "/templates", "/materials", "/account"]
         );
         assert_eq!(hrefs(Some(Role::Patient)), vec!["/", "/my-care", "/book", "/account"]);
+        // Family members book from their home page, for one patient at a time.
         assert_eq!(hrefs(Some(Role::FamilyMember)), vec!["/", "/family", "/account"]);
     }
 

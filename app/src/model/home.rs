@@ -33,27 +33,11 @@ pub struct SpecialistDay {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MaterialItem {
-    pub title: String,
-    pub material_type: String,
-    pub content_url: String,
-    pub specialist_comments: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CareOverview {
     pub upcoming: Vec<AgendaItem>,
-    pub materials: Vec<MaterialItem>,
+    /// The first page of released materials.
+    pub materials: Vec<crate::model::materials::AssignedMaterial>,
     pub unread_notifications: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HelpedPatient {
-    pub patient_id: Uuid,
-    pub name: String,
-    pub relationship: String,
-    /// None when the patient's grant does not include appointments.
-    pub upcoming: Option<Vec<AgendaItem>>,
-    /// The patient's grant includes their signed clinical notes.
-    pub sees_notes: bool,
+    /// The newest signed notes the patient may read (open notes).
+    pub recent_notes: Vec<crate::model::notes::NoteListItem>,
 }

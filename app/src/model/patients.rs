@@ -64,8 +64,8 @@ pub struct Chart {
     pub notes: crate::model::notes::NotePage,
     /// Every attachment of those notes (the chart's Files view).
     pub files: crate::model::notes::PatientFiles,
-    /// The educational materials assigned to the patient.
-    pub materials: Vec<crate::model::home::MaterialItem>,
+    /// The first page of the patient's education plan.
+    pub materials: crate::model::materials::PatientPlan,
 }
 
 /// Reads of a patient's record per page of "Who viewed my record".

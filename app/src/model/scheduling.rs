@@ -57,6 +57,8 @@ pub struct PatientAppointment {
     pub can_change: bool,
     /// What rescheduling needs: whose calendar and which type.
     pub specialist_id: Uuid,
+    /// Who booked it, when not the patient themself ("Marta Ruiz").
+    pub booked_by: Option<String>,
     pub start: DateTime<Utc>,
     /// Its date in the specialist's zone (the week the booking calendar opens on to move it).
     pub date: NaiveDate,

@@ -12,16 +12,19 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use super::booking_query::BookingQuery;
+use crate::api::home::family_home;
 use crate::api::scheduling::{
     appointment_types, get_week_slots, my_appointments, BookAppointment, CancelAppointment, PatientAppointment,
     RescheduleAppointment, SlotView, WeekSlots,
 };
 use crate::api::specialists::list_specialists;
 use crate::components::appointment_type::AppointmentTypeSelect;
+use crate::components::auth::use_auth;
 use crate::components::button::{Button, ButtonLink, ButtonType, Size, Variant};
 use crate::components::form::{Choice, SelectField, FIELD};
 use crate::components::page::Page;
 use crate::components::slot_picker::{slot_value, SlotAction, SlotPicker};
+use crate::domain::role::Role;
 use crate::error::AppError;
 
 #[component]
@@ -70,6 +73,19 @@ fn Booking() -> impl IntoView {
         },
     );
     let mine = Resource::new(changed, |_| my_appointments());
+    // A family member books for the patient named in the address, when that patient allows it.
+    let is_family = use_auth().user().is_some_and(|user| user.role == Role::FamilyMember);
+    let helping = Resource::new(
+        move || query.with(|q| q.for_patient),
+        move |id| async move {
+            match id {
+                Some(id) if is_family => {
+                    family_home(Some(id)).await.ok().and_then(|o| o.selected).filter(|p| p.patient_id == id)
+                }
+                _ => None,
+            }
+        },
+    );
     // Once a booking or a move went through, leave the confirm step (and the move).
     Effect::new(move |_| {
         if matches!(book.value().get(), Some(Ok(_))) {
@@ -95,7 +111,22 @@ fn Booking() -> impl IntoView {
                 let types = types.await?;
                 let week = slots.await?;
                 let mine = mine.await?;
+                let helping = helping.await;
                 let q = query.get();
+                if is_family && !helping.as_ref().is_some_and(|p| p.can_book) {
+                    return Ok(
+                        view! {
+                            <p class="mt-6 text-slate-700" data-testid="booking-not-allowed">
+                                "Booking is not shared with you for this person. Choose whom to book for on "
+                                <a class="text-teal-800 underline" href="/family">
+                                    "your home page"
+                                </a>
+                                "."
+                            </p>
+                        }
+                            .into_any(),
+                    );
+                }
                 let kind = if q.kind.is_empty() {
                     types.first().map(|t| t.name.clone()).unwrap_or_default()
                 } else {
@@ -114,6 +145,17 @@ fn Booking() -> impl IntoView {
                     AppError,
                 >(
                     view! {
+                        {helping
+                            .map(|p| {
+                                view! {
+                                    <p
+                                        class="mt-4 rounded border border-teal-600 bg-teal-50 p-3"
+                                        data-testid="booking-for"
+                                    >
+                                        {format!("Booking for {}.", p.name)}
+                                    </p>
+                                }
+                            })}
                         {moving
                             .clone()
                             .map(|a| {
@@ -163,7 +205,8 @@ fn Booking() -> impl IntoView {
                             })}
                         <h2 class="mt-10 text-xl font-semibold">"Your appointments"</h2>
                         <MyAppointments list=mine query=q.clone() cancel />
-                    },
+                    }
+                        .into_any(),
                 )
             })}
         </Transition>
@@ -373,6 +416,7 @@ fn ConfirmStep(
             </p>
             <ActionForm action=book attr:class="mt-6 flex gap-3">
                 <input type="hidden" name="specialist_id" value=specialist.to_string() />
+                {query.for_patient.map(|id| view! { <input type="hidden" name="patient_id" value=id.to_string() /> })}
                 <input type="hidden" name="appointment_type" value=kind.clone() />
                 <input type="hidden" name="start" value=slot_value(start) />
                 <ConfirmActions label="Confirm booking" back=back.clone() pending />
@@ -576,6 +620,16 @@ fn MyAppointments(
                                 <p class="text-sm text-slate-700">
                                     {format!("{} · {}", a.specialist_name, a.appointment_type)}
                                 </p>
+                                {a
+                                    .booked_by
+                                    .clone()
+                                    .map(|by| {
+                                        view! {
+                                            <p class="text-sm text-slate-600" data-testid="booked-by">
+                                                {format!("Booked by {by} for {}", a.patient_name)}
+                                            </p>
+                                        }
+                                    })}
                             </div>
                             <div class="flex items-center gap-3">
                                 <span

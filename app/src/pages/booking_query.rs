@@ -27,6 +27,8 @@ pub struct BookingQuery {
     pub cancel: Option<Uuid>,
     /// What a form posted without JavaScript just did: "booked", "moved" or "cancelled".
     pub done: Option<String>,
+    /// The patient a family member books for.
+    pub for_patient: Option<Uuid>,
 }
 
 impl BookingQuery {
@@ -41,6 +43,7 @@ impl BookingQuery {
             moving: text("moving").and_then(|id| Uuid::parse_str(&id).ok()),
             cancel: text("cancel").and_then(|id| Uuid::parse_str(&id).ok()),
             done: text("done").filter(|done| ["booked", "moved", "cancelled"].contains(&done.as_str())),
+            for_patient: text("for").and_then(|id| Uuid::parse_str(&id).ok()),
         }
     }
 
@@ -62,6 +65,9 @@ impl BookingQuery {
         }
         if let Some(id) = self.moving {
             pairs.push(("moving", id.to_string()));
+        }
+        if let Some(id) = self.for_patient {
+            pairs.push(("for", id.to_string()));
         }
         pairs
     }

@@ -2,10 +2,15 @@
 
 use leptos::prelude::*;
 
+use leptos_router::hooks::use_query_map;
+use uuid::Uuid;
+
 use crate::api::home::{admin_summary, family_home, my_care, specialist_today, AgendaItem};
 use crate::components::auth::use_auth;
 use crate::components::button::{ButtonLink, Variant};
 use crate::components::page::Page;
+use crate::model::family::{FamilyOverview, HelpedPatient};
+use crate::model::materials::AssignedMaterial;
 pub use crate::pages::note_actions::WriteNoteButton;
 
 fn greeting() -> impl IntoView {
@@ -150,39 +155,56 @@ pub fn PatientHome() -> impl IntoView {
                                     <a class="text-teal-800 underline" href="/my-care/notes">
                                         "My clinical notes"
                                     </a>
+                                    <a class="text-teal-800 underline" href="/my-care/appointments">
+                                        "My appointments"
+                                    </a>
+                                    <a class="text-teal-800 underline" href="/my-care/details">
+                                        "My details"
+                                    </a>
                                     <a class="text-teal-800 underline" href="/my-care/record-views">
                                         "Who viewed my record"
+                                    </a>
+                                    <a class="text-teal-800 underline" href="/my-care/materials">
+                                        "My materials"
+                                    </a>
+                                    <a class="text-teal-800 underline" href="/my-care/family">
+                                        "Family access"
                                     </a>
                                 </p>
                                 <h2 class="mt-6 text-xl font-semibold">"Upcoming appointments"</h2>
                                 <Agenda items=c.upcoming empty="No upcoming appointments." />
+                                <h2 class="mt-6 text-xl font-semibold">"Recently signed notes"</h2>
+                                {if c.recent_notes.is_empty() {
+                                    view! { <p class="mt-2 text-slate-700">"No notes yet."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul class="mt-2 flex flex-col gap-1" data-testid="recent-notes">
+                                            {c
+                                                .recent_notes
+                                                .into_iter()
+                                                .map(|n| {
+                                                    view! {
+                                                        <li>
+                                                            <a
+                                                                class="text-teal-800 underline"
+                                                                href=format!("/notes/{}", n.record_id)
+                                                            >
+                                                                {format!(
+                                                                    "{} · {}",
+                                                                    n.record_date.format("%-d %b %Y"),
+                                                                    n.specialist,
+                                                                )}
+                                                            </a>
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    }
+                                        .into_any()
+                                }}
                                 <h2 class="mt-6 text-xl font-semibold">"Materials from your specialists"</h2>
-                                <ul class="mt-2 list-disc pl-6">
-                                    {c
-                                        .materials
-                                        .into_iter()
-                                        .map(|m| {
-                                            view! {
-                                                <li>
-                                                    <a
-                                                        class="text-teal-800 underline"
-                                                        href=m.content_url
-                                                        rel="noopener noreferrer"
-                                                        target="_blank"
-                                                    >
-                                                        {m.title}
-                                                    </a>
-                                                    " ("
-                                                    {m.material_type}
-                                                    ")"
-                                                    {m
-                                                        .specialist_comments
-                                                        .map(|c| view! { <p class="text-sm text-slate-600">{c}</p> })}
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
+                                <MaterialItems items=c.materials more_href="/my-care/materials".to_string() />
                             }
                         })
                 })}
@@ -191,67 +213,163 @@ pub fn PatientHome() -> impl IntoView {
     }
 }
 
+/// Materials released to a patient, each opening its page (which counts as viewed).
+#[component]
+fn MaterialItems(items: Vec<AssignedMaterial>, more_href: String) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="mt-2 text-slate-700">"No materials yet."</p> }.into_any();
+    }
+    view! {
+        <ul class="mt-2 flex flex-col gap-1" data-testid="home-materials">
+            {items
+                .into_iter()
+                .map(|m| {
+                    view! {
+                        <li>
+                            <a class="text-teal-800 underline" href=format!("/my-care/materials/{}", m.assignment_id)>
+                                {m.title}
+                            </a>
+                            <span class="text-sm text-slate-600">
+                                {format!(" ({}) · {}", m.material_type, m.status.label())}
+                            </span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <p class="mt-1 text-sm">
+            <a class="text-teal-800 underline" href=more_href>
+                "All materials"
+            </a>
+        </p>
+    }
+    .into_any()
+}
+
+/// The family member's home: the patients they help (switch between them), and for the one
+/// chosen what the patient's grant shares today.
 #[component]
 pub fn FamilyHome() -> impl IntoView {
-    let helped = Resource::new(|| (), |_| family_home());
+    let query = use_query_map();
+    let chosen = Memo::new(move |_| query.with(|q| q.get("patient").and_then(|id| id.parse::<Uuid>().ok())));
+    let overview = Resource::new(move || chosen.get(), family_home);
     view! {
         <Page path="/family">
             <h1 class="text-3xl font-semibold" data-testid="home-heading">
-                "The person I help"
+                "The people I help"
             </h1>
             <p class="mt-1 text-slate-600">{greeting()}</p>
             <Transition fallback=|| {
                 view! { <p>"Loading…"</p> }
             }>
-                {move || Suspend::new(async move {
-                    helped
-                        .await
-                        .map(|list| {
-                            list.into_iter()
-                                .map(|p| {
-                                    view! {
-                                        <section class="mt-6">
-                                            <h2 class="text-xl font-semibold">
-                                                {p.name}
-                                                <span class="ml-2 text-base font-normal text-slate-600">
-                                                    "("{p.relationship}")"
-                                                </span>
-                                            </h2>
-                                            {p
-                                                .sees_notes
-                                                .then(|| {
-                                                    view! {
-                                                        <p class="mt-2 text-sm">
-                                                            <a
-                                                                class="text-teal-800 underline"
-                                                                href=format!("/my-care/notes?patient={}", p.patient_id)
-                                                            >
-                                                                "Clinical notes"
-                                                            </a>
-                                                        </p>
-                                                    }
-                                                })}
-                                            {match p.upcoming {
-                                                Some(items) => {
-                                                    view! { <Agenda items empty="No upcoming appointments." /> }
-                                                        .into_any()
-                                                }
-                                                None => {
-                                                    view! {
-                                                        <p class="mt-2 text-slate-700">
-                                                            "Appointments are not shared with you."
-                                                        </p>
-                                                    }
-                                                        .into_any()
-                                                }
-                                            }}
-                                        </section>
-                                    }
-                                })
-                                .collect_view()
-                        })
-                })}
+                {move || Suspend::new(async move { overview.await.map(|o| view! { <FamilyOverviewView o /> }) })}
             </Transition>
         </Page>
+    }
+}
+
+#[component]
+fn FamilyOverviewView(o: FamilyOverview) -> impl IntoView {
+    let selected_id = o.selected.as_ref().map(|p| p.patient_id);
+    let switcher = (o.patients.len() > 1).then(|| {
+        view! {
+            <nav class="mt-4 flex flex-wrap gap-2" aria-label="Whom I am helping" data-testid="patient-switcher">
+                {o
+                    .patients
+                    .iter()
+                    .map(|p| {
+                        let current = Some(p.patient_id) == selected_id;
+                        view! {
+                            <a
+                                class="rounded border px-3 py-1"
+                                class:border-teal-700=current
+                                class:bg-teal-50=current
+                                class:border-slate-300=!current
+                                aria-current=current.then_some("page")
+                                href=format!("/family?patient={}", p.patient_id)
+                            >
+                                {p.name.clone()}
+                            </a>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+        }
+    });
+    let selected = match o.selected {
+        Some(p) => view! { <HelpedPatientView p /> }.into_any(),
+        None => view! { <p class="mt-4 text-slate-700">"You are not linked to anyone yet."</p> }.into_any(),
+    };
+    view! {
+        {switcher}
+        {selected}
+    }
+}
+
+/// One patient a family member helps, within what the patient shares today.
+#[component]
+fn HelpedPatientView(p: HelpedPatient) -> impl IntoView {
+    let id = p.patient_id;
+    let nothing = p.upcoming.is_none() && p.materials.is_none() && !p.sees_notes;
+    view! {
+        <section class="mt-6" data-testid="helped-patient">
+            <h2 class="text-2xl font-semibold">
+                {p.name.clone()}
+                <span class="ml-2 text-base font-normal text-slate-600">"("{p.relationship.clone()}")"</span>
+            </h2>
+            {p
+                .access_until
+                .map(|d| {
+                    view! {
+                        <p class="text-sm text-slate-600">
+                            {format!("Shared with you until {}.", d.format("%-d %B %Y"))}
+                        </p>
+                    }
+                })}
+            {nothing
+                .then(|| {
+                    view! {
+                        <p class="mt-2 text-slate-700" data-testid="nothing-shared">
+                            {format!("{} does not share anything with you at the moment.", p.name)}
+                        </p>
+                    }
+                })}
+            <p class="mt-2 flex flex-wrap gap-4">
+                {p
+                    .can_book
+                    .then(|| {
+                        view! {
+                            <ButtonLink href=format!("/book?for={id}") variant=Variant::Primary>
+                                {format!("Book for {}", p.name)}
+                            </ButtonLink>
+                        }
+                    })}
+                {p
+                    .sees_notes
+                    .then(|| {
+                        view! {
+                            <a class="text-teal-800 underline" href=format!("/my-care/notes?patient={id}")>
+                                "Clinical notes"
+                            </a>
+                        }
+                    })}
+            </p>
+            {p
+                .upcoming
+                .map(|items| {
+                    view! {
+                        <h3 class="mt-4 text-xl font-semibold">"Upcoming appointments"</h3>
+                        <Agenda items empty="No upcoming appointments." />
+                    }
+                })}
+            {p
+                .materials
+                .map(|items| {
+                    view! {
+                        <h3 class="mt-4 text-xl font-semibold">"Materials"</h3>
+                        <MaterialItems items more_href=format!("/my-care/materials?patient={id}") />
+                    }
+                })}
+        </section>
     }
 }

@@ -244,6 +244,7 @@ fn EmergencyAccessForm(action: ServerAction<OpenEmergencyAccess>, patient_id: Uu
 #[component]
 fn ChartView(chart: Chart) -> impl IntoView {
     let summary = chart.summary;
+    let patient_id = summary.patient_id;
     let contact = match (summary.emergency_contact_name, summary.emergency_contact_phone) {
         (Some(name), Some(phone)) => format!("{name}, {phone}"),
         (Some(name), None) => name,
@@ -303,25 +304,7 @@ fn ChartView(chart: Chart) -> impl IntoView {
             </h2>
             <PatientFilesView files=chart.files.files.clone() more=chart.files.more />
         </section>
-        <section class="mt-8" aria-labelledby="chart-materials-heading">
-            <h2 id="chart-materials-heading" class="text-xl font-semibold">
-                "Materials assigned"
-            </h2>
-            {if chart.materials.is_empty() {
-                view! { <p class="mt-2 text-slate-700">"None yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="mt-2 list-disc pl-6" data-testid="chart-materials">
-                        {chart
-                            .materials
-                            .iter()
-                            .map(|m| view! { <li>{format!("{} ({})", m.title, m.material_type)}</li> })
-                            .collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            }}
-        </section>
+        <crate::pages::plans::PlanSection patient_id=patient_id plan=chart.materials.clone() />
         <h2 class="mt-8 text-xl font-semibold">"Appointments"</h2>
         {if chart.visits.is_empty() {
             view! { <p class="mt-2 text-slate-700">"No appointments yet."</p> }.into_any()

@@ -46,8 +46,9 @@ pub async fn can_view_patient(
         Role::FamilyMember => {
             sqlx::query_scalar!(
                 r#"select exists (
-                   select 1 from family_members
-                   where patient_id = $1 and user_id = $2 and ($3 or can_view_medical_records)
+                   select 1 from live_family_grants
+                   where patient_id = $1 and user_id = $2
+                     and (can_view_medical_records or ($3 and (can_view_appointments or can_view_materials)))
                ) as "ok!""#,
                 patient_id,
                 user.user_id,
@@ -103,7 +104,7 @@ pub async fn patient_for_booking(pool: &PgPool, user: &CurrentUser, requested: O
         Role::FamilyMember => match requested {
             Some(patient_id) => {
                 sqlx::query_scalar!(
-                    r#"select patient_id from family_members
+                    r#"select patient_id as "patient_id!" from live_family_grants
                    where user_id = $1 and patient_id = $2 and can_book_appointments"#,
                     user.user_id,
                     patient_id
@@ -149,7 +150,7 @@ pub async fn appointment_rights(
     let row = sqlx::query!(
         r#"select
              exists (select 1 from patients p where p.patient_id = a.patient_id and p.user_id = $2) as "own!",
-             exists (select 1 from family_members f where f.patient_id = a.patient_id and f.user_id = $2
+             exists (select 1 from live_family_grants f where f.patient_id = a.patient_id and f.user_id = $2
                      and f.can_book_appointments) as "family!",
              exists (select 1 from specialists s where s.specialist_id = a.specialist_id and s.user_id = $2) as "specialist!"
            from appointments a where a.appointment_id = $1"#,

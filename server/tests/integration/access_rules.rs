@@ -44,12 +44,15 @@ async fn family_members_act_within_their_grants_and_not_after_the_link_ends(pool
             .unwrap();
     assert_eq!(booked_for, clinic.patient_id);
 
-    // Without the viewing grant the list is empty; the other family's patient is never in it.
-    sqlx::query("update family_members set can_view_appointments = false where user_id = $1")
-        .bind(clinic.family.user_id)
-        .execute(&pool)
-        .await
-        .unwrap();
+    // Without a grant to see or book appointments (booking includes seeing them) the list is
+    // empty; the other family's patient is never in it.
+    sqlx::query(
+        "update family_members set can_view_appointments = false, can_book_appointments = false where user_id = $1",
+    )
+    .bind(clinic.family.user_id)
+    .execute(&pool)
+    .await
+    .unwrap();
     assert_eq!(appointment_ids(&family.call("appointments/mine", &[]).await.json()), Vec::<String>::new());
 
     // The link removed: nothing of the patient is reachable any more.
@@ -61,7 +64,7 @@ async fn family_members_act_within_their_grants_and_not_after_the_link_ends(pool
     let chart = family.call("patients/get", &[("patient_id", &clinic.patient_id.to_string())]).await;
     assert_eq!(chart.status, 404);
     assert_eq!(book(&mut family, &clinic, madrid(day, 11, 0), "Follow-up").await.status, 404);
-    assert_eq!(family.call("home/family", &[]).await.json(), serde_json::json!([]));
+    assert_eq!(family.call("home/family", &[]).await.json(), serde_json::json!({ "patients": [], "selected": null }));
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -77,7 +80,8 @@ async fn lists_hold_only_the_callers_rows(pool: PgPool) {
 
     let mut other_family = signed_in(&pool, clinic.other_family.email).await;
     let helped = other_family.call("home/family", &[]).await.json();
-    let patients: Vec<&str> = helped.as_array().unwrap().iter().map(|p| p["patient_id"].as_str().unwrap()).collect();
+    let patients: Vec<&str> =
+        helped["patients"].as_array().unwrap().iter().map(|p| p["patient_id"].as_str().unwrap()).collect();
     assert_eq!(patients, vec![clinic.other_patient_id.to_string()]);
     let theirs = other_family.call("appointments/mine", &[]).await.json();
     assert!(!appointment_ids(&theirs).contains(&clinic.appointment_id.to_string()));

@@ -29,6 +29,8 @@ use Caller::*;
 const EVERY_CALLER: [Caller; 8] =
     [Anonymous, Specialist, OtherSpecialist, Patient, OtherPatient, Family, OtherFamily, Admin];
 const EXCEPTION_ID: uuid::Uuid = uuid::Uuid::from_u128(0x5e1_0ff);
+/// The patient's notification that the matrix marks read.
+const NOTIFICATION_ID: uuid::Uuid = uuid::Uuid::from_u128(0x4071_f1ed);
 /// The emergency access an admin reviews in the matrix.
 const ACCESS_ID: uuid::Uuid = uuid::Uuid::from_u128(0xb4ea_c61a55);
 const SIGNED_IN: &[Caller] = &[Specialist, OtherSpecialist, Patient, OtherPatient, Family, OtherFamily, Admin];
@@ -76,6 +78,11 @@ pub fn allowed(endpoint: &str) -> &'static [Caller] {
         // Anonymous callers get an empty list (the header asks on every page).
         "notifications/list" => &EVERY_CALLER,
         "scheduling/appointment-types" | "scheduling/slots" | "notifications/mark-read" => SIGNED_IN,
+        // Everyone pages through their own notifications; only its owner marks one read.
+        "notifications/page" => SIGNED_IN,
+        "notifications/read-one" => &[Patient],
+        // The patient portal: each patient their own history and details.
+        "appointments/history" | "patients/my-details" | "patients/save-my-details" => &[Patient, OtherPatient],
         // Staff book for any patient, a specialist only in their own calendar; a patient for
         // themself; this family member's grant does not include booking.
         "appointments/book" => &[Specialist, Patient, Admin],
@@ -112,6 +119,20 @@ pub fn allowed(endpoint: &str) -> &'static [Caller] {
         // A clinic template is the admins' to change.
         "templates/retire" => &[Admin],
         "templates/fill" => &[Specialist],
+        // Each patient decides for their own family links (this one is the patient's).
+        "family/grants" => &[Patient, OtherPatient],
+        "family/set-grant" => &[Patient],
+        "family/links" | "family/link" | "family/unlink" => &[Admin],
+        // The library is the staff's; a material is edited by its author or an admin.
+        "materials/list" | "materials/get" => &[Specialist, OtherSpecialist, Admin],
+        "materials/save" | "materials/retire" => &[Specialist, Admin],
+        // Assigning is the care team's specialist's; the plan is read by the care team and admins.
+        "plans/assign" => &[Specialist],
+        "plans/for-patient" => &[Specialist, Admin],
+        // The patient, and this family member (whose grant includes materials).
+        "plans/mine" => &[Patient, Family],
+        "plans/open" => &[Specialist, Patient, Family, Admin],
+        "plans/complete" => &[Patient],
         other => panic!("the authorization matrix does not cover {other}: add it here"),
     }
 }
@@ -190,6 +211,15 @@ pub fn arguments(clinic: &Clinic, endpoint: &str) -> Arguments {
         "patients/get" | "patients/chart" | "care-team/list" => form(&[("patient_id", &patient_id)]),
         "patients/mine" => form(&[("search", ""), ("page", "1")]),
         "patients/record-views" => form(&[("page", "1")]),
+        "notifications/page" => form(&[("before", ""), ("unread_only", "false")]),
+        "notifications/read-one" => form(&[("notification_id", &NOTIFICATION_ID.to_string())]),
+        "appointments/history" => form(&[("before", "")]),
+        "patients/save-my-details" => form(&[
+            ("phone", "+34 600 111 222"),
+            ("address", "Calle Mayor 1, Madrid"),
+            ("emergency_contact_name", "Pablo Ruiz"),
+            ("emergency_contact_phone", "+34 600 999 888"),
+        ]),
         "emergency-access/open" => form(&[("patient_id", &patient_id), ("reason", "Covering the clinic tonight")]),
         "emergency-access/review" => form(&[("access_id", &ACCESS_ID.to_string())]),
         "care-team/assign" | "care-team/remove" => {
@@ -288,6 +318,41 @@ pub fn arguments(clinic: &Clinic, endpoint: &str) -> Arguments {
         "templates/fill" => {
             form(&[("template_id", &clinic.template_id.to_string()), ("record_id", &clinic.draft_note_id.to_string())])
         }
+        "family/set-grant" => form(&[
+            ("family_member_id", &clinic.family_member_id.to_string()),
+            ("view_appointments", "on"),
+            ("view_materials", "on"),
+            ("access_until", ""),
+        ]),
+        "family/links" => form(&[("search", ""), ("page", "1")]),
+        "family/link" => form(&[
+            ("family_email", clinic.other_family.email),
+            ("patient_email", clinic.patient.email),
+            ("relationship", "Aunt"),
+        ]),
+        "family/unlink" => form(&[("family_member_id", &clinic.family_member_id.to_string())]),
+        "materials/list" => {
+            form(&[("query", "sleep"), ("material_type", ""), ("tag", ""), ("include_retired", "false"), ("page", "1")])
+        }
+        "materials/get" | "materials/retire" => form(&[("material_id", &clinic.material_id.to_string())]),
+        "materials/save" => form(&[
+            ("material_id", &clinic.material_id.to_string()),
+            ("title", "Sleep hygiene, revised"),
+            ("description", "Dim the lights an hour before bed."),
+            ("material_type", "Article"),
+            ("content_url", "https://materials.example/sleep"),
+            ("publish_date", ""),
+            ("tags", "sleep, routine"),
+        ]),
+        "plans/assign" => form(&[
+            ("patient_id", &patient_id),
+            ("material_id", &clinic.material_id.to_string()),
+            ("comment", "Every evening."),
+            ("release_date", ""),
+        ]),
+        "plans/for-patient" | "plans/mine" => form(&[("patient_id", &patient_id), ("page", "1")]),
+        "plans/open" => form(&[("assignment_id", &clinic.assignment_id.to_string())]),
+        "plans/complete" => form(&[("assignment_id", &clinic.assignment_id.to_string()), ("note", "Done, thanks.")]),
         "users/create" => Arguments::Json(
             json!({ "form": { "role": "Patient", "email": "new.patient@patients.example", "first_name": "New", "last_name": "Patient",
                         "phone": "", "specialty": "", "professional_license": "", "bio": "", "date_of_birth": "2000-01-01",
@@ -330,6 +395,19 @@ async fn check_endpoint(pool: PgPool, endpoint: &str) {
             )
             .bind(EXCEPTION_ID)
             .bind(clinic.specialist_id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        if endpoint == "notifications/read-one" {
+            // Each caller finds the patient's notification unread (the patient marks it).
+            sqlx::query(
+                "insert into notifications (notification_id, user_id, title, message, notification_type)
+                 values ($1, $2, 'Matrix', 'Matrix notification', 'Test')
+                 on conflict (notification_id) do update set is_read = false, read_at = null",
+            )
+            .bind(NOTIFICATION_ID)
+            .bind(clinic.patient.user_id)
             .execute(&pool)
             .await
             .unwrap();

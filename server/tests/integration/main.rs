@@ -51,6 +51,11 @@ macro_rules! with_every_endpoint {
             feeds_revoke => "feeds/revoke",
             notifications_list => "notifications/list",
             notifications_mark_read => "notifications/mark-read",
+            notifications_page => "notifications/page",
+            notifications_read_one => "notifications/read-one",
+            appointments_history => "appointments/history",
+            patients_my_details => "patients/my-details",
+            patients_save_my_details => "patients/save-my-details",
             availability_get => "availability/get",
             availability_save_week => "availability/save-week",
             availability_add_exception => "availability/add-exception",
@@ -69,6 +74,20 @@ macro_rules! with_every_endpoint {
             notes_open_notes => "notes/open-notes",
             notes_for_patient => "notes/for-patient",
             notes_remove_attachment => "notes/remove-attachment",
+            family_grants => "family/grants",
+            family_set_grant => "family/set-grant",
+            family_links => "family/links",
+            family_link => "family/link",
+            family_unlink => "family/unlink",
+            materials_list => "materials/list",
+            materials_get => "materials/get",
+            materials_save => "materials/save",
+            materials_retire => "materials/retire",
+            plans_assign => "plans/assign",
+            plans_for_patient => "plans/for-patient",
+            plans_mine => "plans/mine",
+            plans_open => "plans/open",
+            plans_complete => "plans/complete",
             templates_list => "templates/list",
             templates_get => "templates/get",
             templates_save => "templates/save",
@@ -88,12 +107,15 @@ mod booking;
 mod care_team;
 mod clinical_notes;
 mod create_admin_command;
+mod education_plans;
 mod encryption_at_rest;
+mod family_access;
 mod hostile_input;
 mod http_health;
 mod note_attachments;
 mod page_statuses_and_assets;
 mod patients_and_charts;
+mod portal;
 mod rescheduling_and_feeds;
 mod routes_command;
 mod schema_constraints;

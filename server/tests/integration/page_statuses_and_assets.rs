@@ -16,6 +16,8 @@ fn address(pattern: &str, clinic: &Clinic) -> String {
         _ if pattern.starts_with("/notes/") => clinic.signed_note_id,
         _ if pattern.starts_with("/templates/") => clinic.template_id,
         _ if pattern.starts_with("/patients/") => clinic.patient_id,
+        _ if pattern.starts_with("/materials/") => clinic.material_id,
+        _ if pattern.starts_with("/my-care/materials/") => clinic.assignment_id,
         _ => clinic.patient.user_id,
     };
     pattern.replace(":id", &id.to_string())

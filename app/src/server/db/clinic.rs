@@ -96,3 +96,8 @@ pub async fn save_type(
     tx.commit().await?;
     Ok(())
 }
+
+/// The clinic's time zone: its dates (release dates, grant end dates, "today") are in it.
+pub async fn clinic_zone(pool: &PgPool) -> Result<String, AppError> {
+    Ok(sqlx::query_scalar!("select time_zone from clinic_settings").fetch_one(pool).await?)
+}

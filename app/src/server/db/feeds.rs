@@ -108,7 +108,3 @@ pub async fn appointments(
     .await?;
     Ok(rows)
 }
-
-pub async fn clinic_zone(pool: &PgPool) -> Result<String, AppError> {
-    Ok(sqlx::query_scalar!("select time_zone from clinic_settings").fetch_one(pool).await?)
-}

@@ -5,7 +5,6 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::model::home::MaterialItem;
 
 /// Accounts of one role, active and not.
 pub struct RoleCount {
@@ -114,19 +113,6 @@ pub async fn patient_of_user(pool: &PgPool, user_id: Uuid) -> Result<Option<Uuid
     Ok(id)
 }
 
-pub async fn assigned_materials(pool: &PgPool, patient_id: Uuid) -> Result<Vec<MaterialItem>, AppError> {
-    let materials = sqlx::query_as!(
-        MaterialItem,
-        r#"select m.title, m.material_type, m.content_url, a.specialist_comments
-           from patient_material_assignments a join educational_materials m on m.material_id = a.material_id
-           where a.patient_id = $1 order by a.assignment_date desc, m.title"#,
-        patient_id
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(materials)
-}
-
 pub async fn unread_notifications(pool: &PgPool, user_id: Uuid) -> Result<i64, AppError> {
     let unread = sqlx::query_scalar!(
         r#"select count(*) as "n!" from notifications where user_id = $1 and not is_read"#,
@@ -135,27 +121,4 @@ pub async fn unread_notifications(pool: &PgPool, user_id: Uuid) -> Result<i64, A
     .fetch_one(pool)
     .await?;
     Ok(unread)
-}
-
-/// A family member's link to one patient.
-pub struct FamilyLink {
-    pub patient_id: Uuid,
-    pub relationship: String,
-    pub can_view_appointments: bool,
-    pub can_view_medical_records: bool,
-    pub name: String,
-}
-
-pub async fn family_links(pool: &PgPool, user_id: Uuid) -> Result<Vec<FamilyLink>, AppError> {
-    let links = sqlx::query_as!(
-        FamilyLink,
-        r#"select f.patient_id, f.relationship, f.can_view_appointments, f.can_view_medical_records,
-                  u.first_name || ' ' || u.last_name as "name!"
-           from family_members f join patients p on p.patient_id = f.patient_id join users u on u.user_id = p.user_id
-           where f.user_id = $1 order by u.last_name, u.first_name"#,
-        user_id
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(links)
 }

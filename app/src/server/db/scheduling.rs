@@ -156,7 +156,7 @@ pub async fn notify_patient(
         r#"insert into notifications (user_id, title, message, notification_type)
            select user_id, $2, $3, 'Appointment' from patients where patient_id = $1
            union all
-           select user_id, $2, $3, 'Appointment' from family_members where patient_id = $1 and can_view_appointments"#,
+           select user_id, $2, $3, 'Appointment' from live_family_grants where patient_id = $1 and can_view_appointments"#,
         patient_id,
         title,
         message
@@ -196,6 +196,7 @@ pub struct PatientAppointmentRow {
     pub time_zone: String,
     pub patient_name: String,
     pub specialist_name: String,
+    pub booked_by: Option<String>,
     pub may_change: bool,
 }
 
@@ -208,13 +209,15 @@ pub async fn appointments_of_patients_for(
         r#"select a.appointment_id, a.specialist_id, a.start_datetime, a.end_datetime, a.status, a.appointment_type,
                   s.time_zone, pu.first_name || ' ' || pu.last_name as "patient_name!",
                   su.first_name || ' ' || su.last_name as "specialist_name!",
+                  case when a.created_by <> p.user_id then bu.first_name || ' ' || bu.last_name end as "booked_by?",
                   (p.user_id = $1 or coalesce(f.can_book_appointments, false)) as "may_change!"
            from appointments a
            join patients p on p.patient_id = a.patient_id
            join users pu on pu.user_id = p.user_id
+           left join users bu on bu.user_id = a.created_by
            join specialists s on s.specialist_id = a.specialist_id
            join users su on su.user_id = s.user_id
-           left join family_members f on f.patient_id = a.patient_id and f.user_id = $1
+           left join live_family_grants f on f.patient_id = a.patient_id and f.user_id = $1
            where (p.user_id = $1 and $2) or (f.user_id = $1 and f.can_view_appointments)
            order by a.start_datetime desc
            limit 50"#,

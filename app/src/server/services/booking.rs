@@ -179,6 +179,25 @@ async fn book_once(
     }
     let when = when_label(booking.start, booking.start + duration, &time_zone);
     let patient_name = db::patient_name(&mut tx, booking.patient_id).await?;
+    // A family member books on the patient's behalf: said in both notifications and recorded as
+    // such in the audit trail (the row itself is attributed to the family member).
+    let on_behalf = if user.role == Role::FamilyMember {
+        crate::server::audit::record(
+            &mut tx,
+            crate::server::audit::AuditEvent {
+                actor: Some(user.user_id),
+                action: "BOOK_ON_BEHALF",
+                table_name: "appointments",
+                record_id: Some(appointment_id),
+                details: Some(serde_json::json!({ "patient_id": booking.patient_id })),
+                ip: None,
+            },
+        )
+        .await?;
+        format!(" Booked by {} for {patient_name}.", user.display_name())
+    } else {
+        String::new()
+    };
     let (patient_title, specialist_title) = match status {
         AppointmentStatus::Confirmed => ("Appointment booked", "New appointment"),
         _ => ("Appointment requested", "New booking request"),
@@ -187,14 +206,14 @@ async fn book_once(
         &mut tx,
         booking.patient_id,
         patient_title,
-        &format!("{} with {specialist_name}, {when}.", booking.appointment_type),
+        &format!("{} with {specialist_name}, {when}.{on_behalf}", booking.appointment_type),
     )
     .await?;
     db::notify_specialist(
         &mut tx,
         booking.specialist_id,
         specialist_title,
-        &format!("{} with {patient_name}, {when}.", booking.appointment_type),
+        &format!("{} with {patient_name}, {when}.{on_behalf}", booking.appointment_type),
     )
     .await?;
     tx.commit().await?;
@@ -392,6 +411,7 @@ pub async fn appointments_for(
                 status,
                 can_change: status.holds_time() && r.may_change && r.start_datetime - now >= notice,
                 specialist_id: r.specialist_id,
+                booked_by: r.booked_by,
                 start: r.start_datetime,
                 date: r.start_datetime.with_timezone(&zone).date_naive(),
             })

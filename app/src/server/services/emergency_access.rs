@@ -83,7 +83,7 @@ pub async fn open(state: &AppState, user: &CurrentUser, patient_id: Uuid, reason
 /// The accesses waiting for review, oldest first, times in the clinic's zone.
 pub async fn pending(state: &AppState) -> Result<EmergencyReviews, AppError> {
     let rows = db::unreviewed(&state.pool, EMERGENCY_REVIEW_LIST_LIMIT).await?;
-    let zone_name = crate::server::db::feeds::clinic_zone(&state.pool).await?;
+    let zone_name = crate::server::db::clinic::clinic_zone(&state.pool).await?;
     let zone: chrono_tz::Tz = zone_name.parse().unwrap_or(chrono_tz::UTC);
     let label =
         |at: chrono::DateTime<Utc>| format!("{} ({zone_name})", at.with_timezone(&zone).format("%a %-d %b, %H:%M"));

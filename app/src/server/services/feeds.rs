@@ -72,7 +72,7 @@ pub async fn render(pool: &PgPool, token: &str, now: DateTime<Utc>) -> Result<Op
     // or the clinic's.
     let zone_name = match rows.first() {
         Some(first) => first.time_zone.clone(),
-        None => db::clinic_zone(pool).await?,
+        None => crate::server::db::clinic::clinic_zone(pool).await?,
     };
     let zone: Tz = zone_name.parse().map_err(AppError::internal)?;
     let events: Vec<FeedEvent> = rows

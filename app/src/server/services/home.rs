@@ -6,9 +6,11 @@ use uuid::Uuid;
 
 use crate::domain::role::Role;
 use crate::error::AppError;
-use crate::model::home::{AdminOverview, AgendaItem, CareOverview, HelpedPatient, SpecialistDay};
+use crate::model::auth::CurrentUser;
+use crate::model::home::{AdminOverview, AgendaItem, CareOverview, SpecialistDay};
 use crate::server::db::home::{self as db, AgendaRow};
 use crate::server::services::zones::when_label;
+use crate::server::state::AppState;
 
 /// An agenda row labelled in its zone.
 pub fn agenda_item(row: AgendaRow) -> Result<AgendaItem, AppError> {
@@ -56,32 +58,18 @@ pub async fn specialist_today(pool: &PgPool, user_id: Uuid) -> Result<Specialist
     })
 }
 
-pub async fn my_care(pool: &PgPool, user_id: Uuid) -> Result<CareOverview, AppError> {
-    let patient_id = db::patient_of_user(pool, user_id).await?.ok_or(AppError::NotFound)?;
+/// Signed notes shown on "My care" (the rest are at `/my-care/notes`).
+const RECENT_NOTES_SHOWN: usize = 3;
+
+pub async fn my_care(state: &AppState, user: &CurrentUser) -> Result<CareOverview, AppError> {
+    let pool = &state.pool;
+    let patient_id = db::patient_of_user(pool, user.user_id).await?.ok_or(AppError::NotFound)?;
+    let mut recent_notes = crate::server::services::notes::page_of_notes(state, user, patient_id, 1).await?.notes;
+    recent_notes.truncate(RECENT_NOTES_SHOWN);
     Ok(CareOverview {
         upcoming: agenda(db::upcoming_for_patient(pool, patient_id).await?)?,
-        materials: db::assigned_materials(pool, patient_id).await?,
-        unread_notifications: db::unread_notifications(pool, user_id).await?,
+        materials: crate::server::services::materials::released_for_patient(pool, patient_id, 1).await?.items,
+        unread_notifications: db::unread_notifications(pool, user.user_id).await?,
+        recent_notes,
     })
-}
-
-/// The patients a family member helps; their appointments only where the grant allows it.
-pub async fn family_home(pool: &PgPool, user_id: Uuid) -> Result<Vec<HelpedPatient>, AppError> {
-    let links = db::family_links(pool, user_id).await?;
-    let mut helped = Vec::with_capacity(links.len());
-    for link in links {
-        let upcoming = if link.can_view_appointments {
-            Some(agenda(db::upcoming_for_patient(pool, link.patient_id).await?)?)
-        } else {
-            None
-        };
-        helped.push(HelpedPatient {
-            patient_id: link.patient_id,
-            name: link.name,
-            relationship: link.relationship,
-            upcoming,
-            sees_notes: link.can_view_medical_records,
-        });
-    }
-    Ok(helped)
 }

@@ -81,6 +81,20 @@ fn non_empty(text: Option<String>) -> Option<String> {
     text.filter(|text| !text.trim().is_empty())
 }
 
+/// The emergency contact (name and phone) as one sealed value; None when both are empty.
+pub fn seal_emergency_contact(
+    key: &DataKey,
+    name: Option<String>,
+    phone: Option<String>,
+) -> Result<Option<Vec<u8>>, AppError> {
+    let contact = EmergencyContact { name: non_empty(name), phone: non_empty(phone) };
+    if contact.name.is_none() && contact.phone.is_none() {
+        return Ok(None);
+    }
+    let json = serde_json::to_string(&contact).map_err(AppError::internal)?;
+    key.seal(EMERGENCY_CONTACT, &json).map(Some)
+}
+
 /// Seals and stores the patient's clinical details (replacing the old ones), in the caller's
 /// transaction.
 pub async fn save_details(
@@ -90,15 +104,12 @@ pub async fn save_details(
     details: ClinicalDetails,
 ) -> Result<(), AppError> {
     let key = data_key(conn, keys, patient_id).await?;
-    let contact = EmergencyContact {
-        name: non_empty(details.emergency_contact_name),
-        phone: non_empty(details.emergency_contact_phone),
-    };
-    let contact_json = serde_json::to_string(&contact).map_err(AppError::internal)?;
     let sealed = SealedDetails {
-        emergency_contact: (contact.name.is_some() || contact.phone.is_some())
-            .then(|| key.seal(EMERGENCY_CONTACT, &contact_json))
-            .transpose()?,
+        emergency_contact: seal_emergency_contact(
+            &key,
+            details.emergency_contact_name,
+            details.emergency_contact_phone,
+        )?,
         base_medical_history: non_empty(details.base_medical_history)
             .map(|history| key.seal(BASE_MEDICAL_HISTORY, &history))
             .transpose()?,
@@ -158,10 +169,30 @@ pub async fn check_key_file(pool: &PgPool, keys: &MasterKeys) -> Result<(), Stri
     Ok(())
 }
 
-/// Seals every patient's details still stored in plaintext (written before encryption at rest),
-/// in batches; each patient in one transaction, audited as the system. Returns how many.
+/// Seals every patient's details and education-plan comment still stored in plaintext (written
+/// before encryption at rest), in batches; each in one transaction, audited as the system.
+/// Returns how many.
 pub async fn seal_legacy_plaintext(pool: &PgPool, keys: &MasterKeys) -> Result<u64, AppError> {
     let mut sealed = 0;
+    loop {
+        let batch = crate::server::db::materials::legacy_comments(pool, 100).await?;
+        if batch.is_empty() {
+            break;
+        }
+        for row in batch {
+            let mut tx = pool.begin().await?;
+            // A patient whose data was erased keeps no comment (nothing may be sealed anew for them).
+            let comment = match data_key(&mut tx, keys, row.patient_id).await {
+                Ok(key) => Some(key.seal(crate::server::services::materials::COMMENT_FIELD, &row.comment)?),
+                Err(AppError::Conflict(_)) => None,
+                Err(error) => return Err(error),
+            };
+            crate::server::db::materials::replace_legacy_comment(&mut tx, row.assignment_id, comment.as_deref())
+                .await?;
+            tx.commit().await?;
+            sealed += 1;
+        }
+    }
     loop {
         let batch = patients::with_legacy_plaintext(pool, 100).await?;
         if batch.is_empty() {

@@ -119,7 +119,9 @@ pub async fn chart(state: &AppState, reader: &CurrentUser, patient_id: Uuid) -> 
         return Err(AppError::NotFound);
     }
     authorize_patient(&state.pool, reader, patient_id, PatientData::Clinical).await?;
-    let materials = crate::server::db::home::assigned_materials(&state.pool, patient_id).await?;
+    let (entries, page, page_count) =
+        crate::server::services::materials::plan_for_staff(state, reader, patient_id, 1).await?;
+    let materials = crate::model::materials::PatientPlan { entries, page, page_count };
     let mut tx = state.pool.begin().await?;
     let summary = read_summary(&mut tx, state, reader, patient_id, true, "chart").await?;
     let care_team = db::care_team_names(&mut tx, patient_id).await?;
@@ -163,7 +165,7 @@ pub async fn who_viewed_my_record(state: &AppState, user: &CurrentUser, page: i6
         crate::server::db::home::patient_of_user(&state.pool, user.user_id).await?.ok_or(AppError::NotFound)?;
     let page = page.clamp(1, MAX_PAGE);
     let rows = db::record_views(&state.pool, patient_id, user.user_id, page, RECORD_VIEWS_PAGE_SIZE).await?;
-    let zone_name = crate::server::db::feeds::clinic_zone(&state.pool).await?;
+    let zone_name = crate::server::db::clinic::clinic_zone(&state.pool).await?;
     let zone: chrono_tz::Tz = zone_name.parse().unwrap_or(chrono_tz::UTC);
     let total = rows.first().map_or(0, |row| row.total);
     let views = rows

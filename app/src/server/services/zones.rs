@@ -30,6 +30,24 @@ pub fn when_label(start: DateTime<Utc>, end: DateTime<Utc>, zone_name: &str) -> 
     format!("{}–{} ({zone_name})", start.format("%a %-d %b, %H:%M"), end.format("%H:%M"))
 }
 
+/// Today's date in the zone named `zone_name`.
+pub fn today_in(zone_name: &str) -> chrono::NaiveDate {
+    let tz: Tz = zone_name.parse().unwrap_or(chrono_tz::UTC);
+    Utc::now().with_timezone(&tz).date_naive()
+}
+
+/// "4 Mar 2027, 10:42" in the zone named `zone_name`.
+pub fn moment_label(at: DateTime<Utc>, zone_name: &str) -> String {
+    let tz: Tz = zone_name.parse().unwrap_or(chrono_tz::UTC);
+    at.with_timezone(&tz).format("%-d %b %Y, %H:%M").to_string()
+}
+
+/// The clinic's date today (its zone from the settings).
+pub async fn clinic_today(pool: &sqlx::PgPool) -> Result<(chrono::NaiveDate, String), AppError> {
+    let zone_name = crate::server::db::clinic::clinic_zone(pool).await?;
+    Ok((today_in(&zone_name), zone_name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

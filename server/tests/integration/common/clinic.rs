@@ -32,6 +32,11 @@ pub struct Clinic {
     pub template_id: Uuid,
     /// A PDF attached to the draft note.
     pub draft_file_id: Uuid,
+    /// The specialist's material, in the patient's plan (released) as `assignment_id`.
+    pub material_id: Uuid,
+    pub assignment_id: Uuid,
+    /// The family member's link to the patient (grants: appointments and materials).
+    pub family_member_id: Uuid,
 }
 
 async fn user(pool: &PgPool, hash: &str, email: &'static str, role: &str) -> Person {
@@ -105,7 +110,11 @@ impl Clinic {
                 .unwrap();
         }
         for (f, p) in [(family.user_id, patient_id), (other_family.user_id, other_patient_id)] {
-            sqlx::query("insert into family_members (user_id, patient_id, relationship) values ($1, $2, 'Parent')")
+            // Grants: appointments and materials (not booking, not clinical notes).
+            sqlx::query(
+                "insert into family_members (user_id, patient_id, relationship, can_view_appointments, can_view_materials)
+                 values ($1, $2, 'Parent', true, true)",
+            )
                 .bind(f)
                 .bind(p)
                 .execute(pool)
@@ -160,7 +169,30 @@ impl Clinic {
             &[],
         )
         .await;
+        let material_id = scalar(
+            pool,
+            "insert into educational_materials (specialist_id, title, material_type, content_url, tags)
+             values ($1, 'Sleep hygiene', 'Article', 'https://materials.example/sleep', '{sleep}') returning material_id",
+            &[specialist_id],
+        )
+        .await;
+        let assignment_id: Uuid = sqlx::query_scalar(
+            "insert into patient_material_assignments (patient_id, material_id, assigned_by, comment_sealed, released_notified_at)
+             values ($1, $2, $3, $4, now()) returning assignment_id",
+        )
+        .bind(patient_id)
+        .bind(material_id)
+        .bind(specialist_id)
+        .bind(key.seal("patient_material_assignments.comment", "Read before bed.").unwrap())
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        let family_member_id =
+            scalar(pool, "select family_member_id from family_members where user_id = $1", &[family.user_id]).await;
         Clinic {
+            material_id,
+            assignment_id,
+            family_member_id,
             draft_file_id,
             draft_note_id,
             signed_note_id,
