@@ -124,7 +124,7 @@ pub async fn links_page(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<FamilyLinkItem>, i64), AppError> {
-    let pattern = format!("%{}%", search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let pattern = crate::server::db::like_pattern(search);
     let total = sqlx::query_scalar!(
         r#"select count(*) as "n!" from family_members f
            join users fu on fu.user_id = f.user_id

@@ -24,13 +24,6 @@ const NOTE_FIELD: &str = "patient_material_assignments.completion_note";
 const ENGAGEMENT_SHOWN: i64 = 200;
 pub const MATERIAL_FILE_MAX_BYTES: usize = 20 * 1024 * 1024;
 
-fn like_pattern(text: &str) -> String {
-    if text.is_empty() {
-        return String::new();
-    }
-    format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
-}
-
 fn bounded(text: &str, max: usize) -> String {
     text.trim().chars().take(max).collect()
 }
@@ -53,7 +46,8 @@ fn page_count(total: i64, per_page: i64) -> i64 {
 
 pub async fn library(pool: &PgPool, filter: MaterialFilter) -> Result<MaterialPage, AppError> {
     let search = bounded(&filter.query, MAX_SEARCH_CHARS);
-    let pattern = like_pattern(&search);
+    // Empty: no search (the query skips the condition).
+    let pattern = if search.is_empty() { String::new() } else { crate::server::db::like_pattern(&search) };
     let material_type = bounded(&filter.material_type, 50);
     let tag = bounded(&filter.tag, MAX_TAG_CHARS).to_lowercase();
     let query = ListQuery {
