@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::api::emergency_access::{
     OpenEmergencyAccess, EMERGENCY_ACCESS_HOURS, EMERGENCY_REASON_MAX_CHARS, EMERGENCY_REASON_MIN_CHARS,
 };
+use crate::api::materials::plan_of_patient;
 use crate::api::patients::{get_chart, my_patients, Chart, PatientPage};
 use crate::components::auth::use_auth;
 use crate::components::button::{Button, ButtonType, Variant};
@@ -18,6 +19,7 @@ use crate::components::form::{field_error, ActionError, FieldError, FIELD};
 use crate::components::page::Page;
 use crate::components::pager::PageLinks;
 use crate::domain::role::Role;
+use crate::error::AppError;
 use crate::model::users::MAX_SEARCH_CHARS;
 use crate::pages::note_actions::WriteNoteButton;
 use crate::pages::note_files::PatientFilesView;
@@ -149,13 +151,20 @@ fn PatientChart() -> impl IntoView {
     let emergency = ServerAction::<OpenEmergencyAccess>::new();
     // Read again once an emergency access was granted.
     let granted = Memo::new(move |_| emergency.version().get());
+    // The education plan pages through `?plan_page=` (links that work before the WASM loads);
+    // the chart itself always comes with the plan's first page.
+    let query = use_query_map();
+    let plan_page =
+        Memo::new(move |_| query.with(|q| q.get("plan_page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1)));
     let chart = Resource::new(
-        move || (patient_id.get(), granted.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_chart(id).await.map(Some),
-                None => Ok(None),
+        move || (patient_id.get(), granted.get(), plan_page.get()),
+        |(id, _, plan_page)| async move {
+            let Some(id) = id else { return Ok(None) };
+            let mut chart = get_chart(id).await?;
+            if plan_page > 1 {
+                chart.materials = plan_of_patient(id, plan_page).await?;
             }
+            Ok::<_, AppError>(Some(chart))
         },
     );
     let is_specialist = move || use_auth().user().is_some_and(|user| user.role == Role::Specialist);

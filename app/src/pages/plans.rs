@@ -1,11 +1,13 @@
 //! A patient's education plan on their chart: each material, where the patient is with it
-//! (assigned, released, viewed, completed), the comment and the patient's note back.
+//! (assigned, released, viewed, completed), the comment and the patient's note back; 20 a
+//! page, newest first.
 
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::components::auth::use_auth;
 use crate::components::button::{ButtonLink, Size};
+use crate::components::pager::PageLinks;
 use crate::domain::role::Role;
 use crate::model::materials::{PatientPlan, PlanStatus};
 
@@ -95,9 +97,12 @@ pub fn PlanSection(patient_id: Uuid, plan: PatientPlan) -> impl IntoView {
             {(plan.page_count > 1)
                 .then(|| {
                     view! {
-                        <p class="mt-2 text-sm text-slate-600">
-                            "Showing the 20 most recent; older ones are on the material pages."
-                        </p>
+                        <PageLinks
+                            current=plan.page
+                            page_count=plan.page_count
+                            label="Pages of the education plan"
+                            href=move |page| format!("/patients/{patient_id}?plan_page={page}#chart-materials-heading")
+                        />
                     }
                 })}
         </section>

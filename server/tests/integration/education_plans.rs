@@ -255,3 +255,48 @@ async fn comments_written_before_plans_were_sealed_are_sealed_by_migrate(pool: P
     let opened = patient.call("plans/open", &[("assignment_id", &clinic.assignment_id.to_string())]).await.json();
     assert!(opened["comment_html"].as_str().unwrap().contains("legacy-4e1f"), "{opened}");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_charts_education_plan_pages_newest_first(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    // 24 more materials released one day apart (the fixture's own assignment is today's, the
+    // newest): 25 entries, two pages of 20.
+    sqlx::query(
+        "with m as (
+             insert into educational_materials (specialist_id, title, material_type, content_url)
+             select $1, 'Handout ' || lpad(n::text, 2, '0'), 'Article', 'https://materials.example/' || n
+             from generate_series(1, 24) n returning material_id, title)
+         insert into patient_material_assignments (patient_id, material_id, assigned_by, release_date, released_notified_at)
+         select $2, material_id, $1, current_date - substr(title, 9)::int, now() from m",
+    )
+    .bind(clinic.specialist_id)
+    .bind(clinic.patient_id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut specialist = signed_in(&pool, clinic.specialist.email).await;
+    let patient_id = clinic.patient_id.to_string();
+
+    let first = specialist.call("plans/for-patient", &[("patient_id", &patient_id), ("page", "1")]).await.json();
+    assert_eq!((first["page"].as_i64(), first["page_count"].as_i64()), (Some(1), Some(2)));
+    assert_eq!(first["entries"].as_array().unwrap().len(), 20);
+    assert_eq!(first["entries"][0]["item"]["title"], "Sleep hygiene");
+    let second = specialist.call("plans/for-patient", &[("patient_id", &patient_id), ("page", "2")]).await.json();
+    let titles: Vec<&str> =
+        second["entries"].as_array().unwrap().iter().map(|e| e["item"]["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Handout 20", "Handout 21", "Handout 22", "Handout 23", "Handout 24"]);
+    // A page past the end is the last page, not an empty one.
+    let past = specialist.call("plans/for-patient", &[("patient_id", &patient_id), ("page", "99")]).await.json();
+    assert_eq!(past["page"].as_i64(), Some(2));
+
+    // The chart links the pages, and its second page is rendered on the server.
+    let chart = specialist.get(&format!("/patients/{patient_id}")).await;
+    assert_eq!(chart.status, 200);
+    assert!(chart.body.contains("Page 1 of 2"), "no page links on the chart");
+    assert!(chart.body.contains(&format!("/patients/{patient_id}?plan_page=2")));
+    assert!(chart.body.contains("Handout 19") && !chart.body.contains("Handout 20"));
+    let older = specialist.get(&format!("/patients/{patient_id}?plan_page=2")).await;
+    assert_eq!(older.status, 200);
+    assert!(older.body.contains("Page 2 of 2"));
+    assert!(older.body.contains("Handout 24") && !older.body.contains("Handout 19"));
+}

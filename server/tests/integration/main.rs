@@ -112,6 +112,7 @@ mod encryption_at_rest;
 mod family_access;
 mod hostile_input;
 mod http_health;
+mod material_files;
 mod note_attachments;
 mod page_statuses_and_assets;
 mod patients_and_charts;
