@@ -94,7 +94,9 @@ start() {
       exit 1
     fi
     say "starting PostgreSQL (log: $log_file)"
-    as_cluster_owner "$(pg_bin)/pg_ctl" -D "$pgdata" -l "$log_file" -w -t 60 start >/dev/null
+    # pg_stat_statements feeds the admins' "Database health" page (top statements by time).
+    as_cluster_owner "$(pg_bin)/pg_ctl" -D "$pgdata" -l "$log_file" -w -t 60 \
+      -o "-c shared_preload_libraries=pg_stat_statements" start >/dev/null
   fi
   local exists
   exists=$(psql "$(url_for postgres)" -XtAc "select 1 from pg_database where datname = '$db_name'")
@@ -102,6 +104,11 @@ start() {
     say "creating database $db_name"
     psql "$(url_for postgres)" -Xqc "create database \"$db_name\""
   fi
+  # In template1 too, so every database made here (tests, end-to-end, benchmarks) has it.
+  for database in template1 "$db_name"; do
+    psql "$(url_for "$database")" -Xqc "create extension if not exists pg_stat_statements" 2>/dev/null \
+      || say "pg_stat_statements is not available: Database health will not list statements"
+  done
 }
 
 stop() {

@@ -30,6 +30,7 @@ use crate::pages::availability::AvailabilityPage;
 use crate::pages::booking::BookingPage;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::clinic_settings::ClinicSettingsPage;
+use crate::pages::database_health::DatabaseHealthPage;
 use crate::pages::emergency_access::EmergencyAccessPage;
 use crate::pages::family_access::{FamilyAccessPage, FamilyLinksPage};
 use crate::pages::homes::{AdminHome, FamilyHome, PatientHome, SpecialistHome};
@@ -139,6 +140,7 @@ page_group!(admin_pages, __preload_admin_pages, AdminGroup {
     ClinicSettingsRoute => ClinicSettingsPage,
     EmergencyAccessRoute => EmergencyAccessPage,
     FamilyLinksRoute => FamilyLinksPage,
+    DatabaseHealthRoute => DatabaseHealthPage,
 });
 
 /// The frame around every page: who is signed in, the header and the main area.
@@ -238,6 +240,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHomeRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/users") view=AdminUsersRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/settings") view=ClinicSettingsRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/admin/database") view=DatabaseHealthRoute::lazy() />
                         <Route
                             ssr=SsrMode::Async
                             path=path!("/admin/emergency-access")

@@ -14,6 +14,7 @@ use leptos::prelude::get_configuration;
 
 use crate::client_addr::TrustedProxies;
 use crate::keys::{KeyFileArgs, KeysCommand};
+use crate::monitoring::MonitoringSettings;
 use crate::startup::{Application, HttpSettings};
 use crate::{admin, connect, exit_code, init_tracing, seed, MIGRATOR};
 
@@ -79,6 +80,12 @@ struct ServeArgs {
     /// Sign-in attempts one address may make per minute.
     #[arg(long, env = "SYEI_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 30)]
     login_attempts_per_minute: u32,
+    /// A bearer token that opens `/metrics` from any address (without it, loopback only).
+    #[arg(long, env = "SYEI_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// Requests slower than this many milliseconds are logged (route and duration only).
+    #[arg(long, env = "SYEI_SLOW_REQUEST_MS", default_value_t = 500)]
+    slow_request_ms: u64,
 }
 
 impl Default for ServeArgs {
@@ -103,6 +110,10 @@ impl ServeArgs {
         HttpSettings {
             public_origin: self.public_origin.clone().unwrap_or(direct.public_origin),
             trusted_proxies: self.trusted_proxies.clone(),
+            monitoring: MonitoringSettings {
+                metrics_token: self.metrics_token.clone().filter(|token| !token.is_empty()),
+                slow_request: std::time::Duration::from_millis(self.slow_request_ms),
+            },
         }
     }
 

@@ -11,23 +11,29 @@ pub mod files;
 pub mod headers;
 pub mod health;
 pub mod keys;
+pub mod monitoring;
 pub mod seed;
 pub mod startup;
 
 use std::process::ExitCode;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use app::server::session_store::PgSessionStore;
-use app::server::state::AppState;
+use app::server::state::{AppState, ClientAddr};
 use app::{shell, App};
+use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
+use axum::Extension;
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::ConnectOptions;
 use sqlx::PgPool;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -41,8 +47,8 @@ use startup::HttpSettings;
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 /// The whole HTTP surface: health probes, the server functions and the rendered pages. From the
-/// outside in: tracing, security headers, the client's address, the cross-site write check,
-/// sessions (kept in PostgreSQL), and the server-function gate.
+/// outside in: tracing, security headers, request metrics, the client's address, the cross-site
+/// write check, sessions (kept in PostgreSQL), and the server-function gate.
 pub fn router(state: AppState, http: Arc<HttpSettings>) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
@@ -54,8 +60,17 @@ pub fn router(state: AppState, http: Arc<HttpSettings>) -> Router {
         .with_same_site(SameSite::Lax)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(time::Duration::seconds(state.auth.idle_timeout.num_seconds())));
+    monitoring::install();
+    let monitoring_settings = Arc::new(http.monitoring.clone());
+    let scrape_settings = monitoring_settings.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route(
+            "/metrics",
+            get(move |State(state): State<AppState>, client: Option<Extension<ClientAddr>>, headers: HeaderMap| {
+                monitoring::scrape(scrape_settings.clone(), state, client.map(|Extension(client)| client), headers)
+            }),
+        )
         .route("/readyz", get(health::readyz))
         .route("/calendar/feed/{file}", get(feeds::calendar_feed))
         .merge(files::routes())
@@ -73,6 +88,7 @@ pub fn router(state: AppState, http: Arc<HttpSettings>) -> Router {
             csrf::refuse_cross_site_writes,
         ))
         .layer(from_fn_with_state(Arc::new(http.trusted_proxies.clone()), client_addr::attach_client_addr))
+        .layer(from_fn_with_state(monitoring_settings, monitoring::track_requests))
         .layer(from_fn_with_state(
             Arc::new(headers::HeaderSettings {
                 https: state.auth.secure_cookies,
@@ -86,12 +102,18 @@ pub fn router(state: AppState, http: Arc<HttpSettings>) -> Router {
         .with_state(state)
 }
 
-/// Opens the pool. The URL is never logged: it carries the database password.
+/// Opens the pool. The URL is never logged: it carries the database password. Statements slower
+/// than a second are logged at `warn` with their text (placeholders, never the bound values);
+/// every other statement is not logged at all.
 pub async fn connect(database_url: &str, max_connections: u32) -> anyhow::Result<PgPool> {
+    let options = PgConnectOptions::from_str(database_url)
+        .context("DATABASE_URL is not a PostgreSQL URL")?
+        .log_statements(log::LevelFilter::Off)
+        .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(1));
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
-        .connect(database_url)
+        .connect_with(options)
         .await
         .context("could not connect to PostgreSQL (check DATABASE_URL and that the server is running)")
 }

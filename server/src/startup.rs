@@ -16,6 +16,7 @@ use sqlx::PgPool;
 use tokio::net::TcpListener;
 
 use crate::client_addr::TrustedProxies;
+use crate::monitoring::MonitoringSettings;
 use crate::router;
 
 /// How the server meets the network: which proxies may name the client, and the origin
@@ -26,13 +27,19 @@ pub struct HttpSettings {
     pub public_origin: String,
     /// Peers whose `X-Forwarded-For` is believed (a reverse proxy in front of this server).
     pub trusted_proxies: TrustedProxies,
+    /// Who may read `/metrics`, and what counts as a slow request.
+    pub monitoring: MonitoringSettings,
 }
 
 impl HttpSettings {
     /// Settings for serving `addr` directly, with no proxy in front.
     pub fn direct(addr: SocketAddr, secure: bool) -> HttpSettings {
         let scheme = if secure { "https" } else { "http" };
-        HttpSettings { public_origin: format!("{scheme}://{addr}"), trusted_proxies: TrustedProxies::none() }
+        HttpSettings {
+            public_origin: format!("{scheme}://{addr}"),
+            trusted_proxies: TrustedProxies::none(),
+            monitoring: MonitoringSettings::default(),
+        }
     }
 }
 

@@ -14,6 +14,7 @@ pub mod availability;
 pub mod calendar;
 pub mod care_team;
 pub mod clinic;
+pub mod database_health;
 pub mod emergency_access;
 pub mod family;
 pub mod feeds;
@@ -75,6 +76,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles::<patients::MyPatients>(STAFF),
     roles::<patients::GetChart>(STAFF),
     roles::<patients::WhoViewedMyRecord>(&[Role::Patient]),
+    roles::<database_health::ReadDatabaseHealth>(ADMIN),
     roles::<emergency_access::OpenEmergencyAccess>(&[Role::Specialist]),
     roles::<emergency_access::PendingEmergencyAccess>(ADMIN),
     roles::<emergency_access::ReviewEmergencyAccess>(ADMIN),

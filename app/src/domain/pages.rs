@@ -53,6 +53,7 @@ pub const PAGES: &[PageInfo] = &[
     page("/admin/family", "Family links", Roles(ADMIN), Some("Family links")),
     page("/account", "My account", Roles(SIGNED_IN), Some("My account")),
     page("/admin/users/new", "New user", Roles(ADMIN), None),
+    page("/admin/database", "Database health", Roles(ADMIN), None),
     page("/admin/users/:id", "Edit user", Roles(ADMIN), None),
     page("/patients/:id", "Chart", Roles(STAFF), None),
     page("/my-care/record-views", "Who viewed my record", Roles(&[Role::Patient]), None),

@@ -8,6 +8,7 @@ pub mod availability;
 pub mod calendar;
 pub mod care_team;
 pub mod clinic;
+pub mod database_health;
 pub mod emergency_access;
 pub mod endpoint;
 pub mod family;

@@ -1,10 +1,13 @@
 use leptos::prelude::*;
 
 use crate::api::specialists::{list_specialists, SpecialistSummary};
-use crate::components::form::{Choice, SelectField};
+use crate::components::form::FIELD;
 use crate::components::layout::MessagePanel;
 use crate::components::page::Page;
 
+// Every visit downloads the core WASM, and this page is in it: it is kept to plain elements
+// (a native select, no error boundary) because each generic component it pulls in is paid for
+// by every visitor.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let specialists = Resource::new(|| (), |_| list_specialists());
@@ -17,26 +20,22 @@ pub fn HomePage() -> impl IntoView {
                     "Acupuncture, naturopathy, nutrition and more, under one roof. Find the practitioner who fits your care."
                 </p>
             </section>
-            <Transition fallback=|| view! { <p class="text-slate-600">"Loading specialists…"</p> }>
-                <ErrorBoundary fallback=|errors| {
-                    view! {
-                        <MessagePanel title="The directory could not be loaded".to_string()>
-                            <ul>
-                                {move || {
-                                    errors
-                                        .get()
-                                        .into_iter()
-                                        .map(|(_, e)| view! { <li>{e.to_string()}</li> })
-                                        .collect_view()
-                                }}
-                            </ul>
-                        </MessagePanel>
+            <Transition fallback=|| {
+                view! { <p class="text-slate-600">"Loading specialists…"</p> }
+            }>
+                {move || Suspend::new(async move {
+                    match specialists.await {
+                        Ok(list) => view! { <SpecialistDirectory specialists=list /> }.into_any(),
+                        Err(error) => {
+                            view! {
+                                <MessagePanel title="The directory could not be loaded".to_string()>
+                                    <p>{error.to_string()}</p>
+                                </MessagePanel>
+                            }
+                                .into_any()
+                        }
                     }
-                }>
-                    {move || Suspend::new(async move {
-                        specialists.await.map(|list| view! { <SpecialistDirectory specialists=list /> })
-                    })}
-                </ErrorBoundary>
+                })}
             </Transition>
         </Page>
     }
@@ -47,9 +46,7 @@ pub fn HomePage() -> impl IntoView {
 #[component]
 fn SpecialistDirectory(specialists: Vec<SpecialistSummary>) -> impl IntoView {
     let total = specialists.len();
-    let specialties: Vec<Choice> = std::iter::once(Choice::new("", "All specialties"))
-        .chain(distinct_specialties(&specialists).into_iter().map(|s| Choice::new(s.clone(), s)))
-        .collect();
+    let specialties = distinct_specialties(&specialists);
     let (chosen, set_chosen) = signal(String::new());
     let specialists = StoredValue::new(specialists);
 
@@ -62,31 +59,26 @@ fn SpecialistDirectory(specialists: Vec<SpecialistSummary>) -> impl IntoView {
 
     view! {
         <div class="mb-6 flex flex-wrap items-end justify-between gap-4">
-            <SelectField
-                label="Specialty"
-                id="specialty-filter"
-                class="min-w-56"
-                options=specialties
-                value=chosen
-                on_change=move |specialty| set_chosen.set(specialty)
-            />
+            <div class="flex min-w-56 flex-col gap-1">
+                <label for="specialty-filter" class="text-sm font-medium text-slate-800">
+                    "Specialty"
+                </label>
+                <select id="specialty-filter" class=FIELD on:change=move |ev| set_chosen.set(event_target_value(&ev))>
+                    <option value="">"All specialties"</option>
+                    {specialties
+                        .into_iter()
+                        .map(|specialty| view! { <option value=specialty.clone()>{specialty.clone()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
             <p class="text-sm text-slate-600" aria-live="polite" data-testid="specialist-count">
                 {move || format!("Showing {} of {} specialists", visible().len(), total)}
             </p>
         </div>
-        {move || {
-            let shown = visible();
-            if shown.is_empty() {
-                view! { <p class="text-slate-700">"No specialists to show yet."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="specialist-list">
-                        {shown.into_iter().map(|s| view! { <SpecialistCard specialist=s /> }).collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            }
-        }}
+        <ul class="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="specialist-list">
+            {move || visible().into_iter().map(|s| view! { <SpecialistCard specialist=s /> }).collect_view()}
+        </ul>
+        {(total == 0).then(|| view! { <p class="text-slate-700">"No specialists to show yet."</p> })}
     }
 }
 

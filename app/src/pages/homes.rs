@@ -49,9 +49,12 @@ pub fn AdminHome() -> impl IntoView {
                                     <Stat label="Appointments today".to_string() value=s.appointments_today />
                                     <Stat label="Awaiting confirmation".to_string() value=s.pending_appointments />
                                 </div>
-                                <ButtonLink href="/admin/users" variant=Variant::Primary class="mt-6">
-                                    "Manage users"
-                                </ButtonLink>
+                                <div class="mt-6 flex flex-wrap gap-3">
+                                    <ButtonLink href="/admin/users" variant=Variant::Primary>
+                                        "Manage users"
+                                    </ButtonLink>
+                                    <ButtonLink href="/admin/database">"Database health"</ButtonLink>
+                                </div>
                             }
                         })
                 })}

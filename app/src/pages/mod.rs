@@ -7,6 +7,7 @@ pub mod booking;
 mod booking_query;
 pub mod calendar;
 pub mod clinic_settings;
+pub mod database_health;
 pub mod emergency_access;
 pub mod family_access;
 pub mod home;

@@ -138,6 +138,7 @@ pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<
             },
         )
         .await?;
+        crate::server::telemetry::sign_in_failed("unknown email");
         return Err(AppError::invalid("email", SIGN_IN_FAILED));
     };
 
@@ -168,6 +169,7 @@ pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<
         )
         .await?;
         tx.commit().await?;
+        crate::server::telemetry::sign_in_failed(reason);
         return Err(AppError::invalid("email", SIGN_IN_FAILED));
     }
 

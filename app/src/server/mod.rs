@@ -12,6 +12,7 @@ pub mod policy;
 pub mod services;
 pub mod session_store;
 pub mod state;
+pub mod telemetry;
 
 use crate::error::AppError;
 use crate::model::auth::CurrentUser;

@@ -74,6 +74,7 @@ macro_rules! with_every_endpoint {
             notes_open_notes => "notes/open-notes",
             notes_for_patient => "notes/for-patient",
             notes_remove_attachment => "notes/remove-attachment",
+            admin_database_health => "admin/database-health",
             family_grants => "family/grants",
             family_set_grant => "family/set-grant",
             family_links => "family/links",
@@ -113,6 +114,7 @@ mod family_access;
 mod hostile_input;
 mod http_health;
 mod material_files;
+mod monitoring;
 mod note_attachments;
 mod page_statuses_and_assets;
 mod patients_and_charts;

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod availability;
 pub mod care_team;
 pub mod clinic;
+pub mod database_health;
 pub mod emergency_access;
 pub mod family;
 pub mod feeds;

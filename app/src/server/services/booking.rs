@@ -85,11 +85,13 @@ pub async fn book(
     if overbook.is_some() && !as_staff {
         return Err(AppError::NotFound);
     }
-    retry_on_deadlock(
+    let booked = retry_on_deadlock(
         || book_once(pool, user, &booking, overbook.as_deref(), as_staff, now),
         || AppError::Conflict(SLOT_TAKEN.to_string()),
     )
-    .await
+    .await?;
+    crate::server::telemetry::appointment_booked(as_staff);
+    Ok(booked)
 }
 
 /// A patient booking online holds at most the clinic's number of upcoming appointments. The

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod availability;
 pub mod booking;
 pub mod calendar;
+pub mod database_health;
 pub mod emergency_access;
 pub mod family;
 pub mod feeds;

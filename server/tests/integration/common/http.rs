@@ -11,8 +11,12 @@ use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use serde_json::Value;
 use server::client_addr::TrustedProxies;
+use server::monitoring::MonitoringSettings;
 use server::startup::{Application, HttpSettings};
 use sqlx::PgPool;
+
+/// The token that opens the test server's `/metrics` from any address.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
 
 /// The origin the test server believes it is served on.
 pub const PUBLIC_ORIGIN: &str = "https://clinic.example";
@@ -56,7 +60,11 @@ fn spawn_with(
     trusted_proxies: TrustedProxies,
 ) -> TestApp {
     options.site_addr = "127.0.0.1:0".parse().unwrap();
-    let http = HttpSettings { public_origin: PUBLIC_ORIGIN.to_string(), trusted_proxies };
+    let http = HttpSettings {
+        public_origin: PUBLIC_ORIGIN.to_string(),
+        trusted_proxies,
+        monitoring: MonitoringSettings { metrics_token: Some(METRICS_TOKEN.to_string()), ..Default::default() },
+    };
     let application = Application::build(options, pool, settings, http, super::test_keys()).expect("bind a free port");
     let addr = application.local_addr();
     tokio::spawn(application.run_until_stopped(std::future::pending()));
