@@ -20,6 +20,10 @@ pub enum AppError {
     PasswordChangeRequired,
     #[error("Too many attempts. Please wait a minute and try again.")]
     TooManyRequests,
+    /// The server turned the request away instead of queueing it (too many password checks
+    /// at once); nothing was done.
+    #[error("The server is busy right now. Please try again in a moment.")]
+    Busy,
     #[error("{0}")]
     Conflict(String),
     /// Details are in the server log under `request_id`; the person sees only the reference.
@@ -71,6 +75,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Validation(_) | AppError::Request(_) => 400,
             AppError::TooManyRequests => 429,
+            AppError::Busy => 503,
             AppError::Internal { .. } => 500,
         }
     }

@@ -4,8 +4,7 @@ use std::io::{BufRead, IsTerminal};
 
 use anyhow::{bail, Context};
 use app::domain::email::Email;
-use app::domain::password_policy::check_new_password;
-use app::server::password::hash_password;
+use app::server::password::{check_chosen_password, hash_password};
 use sqlx::PgPool;
 
 use crate::cli::CreateAdminArgs;
@@ -18,7 +17,7 @@ pub async fn create_admin(pool: &PgPool, args: CreateAdminArgs) -> anyhow::Resul
         bail!("--first-name and --last-name must not be empty");
     }
     let password = read_password(args.password_stdin)?;
-    check_new_password(&password).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+    check_chosen_password(&password).map_err(|e| anyhow::anyhow!("password: {e}"))?;
     let password_hash = hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
 
     let inserted = sqlx::query_scalar!(

@@ -11,35 +11,26 @@ pub async fn my_profile() -> Result<AccountProfile, AppError> {
     .await
 }
 
-/// Needs the current password, so a session left open cannot be turned into a takeover.
-/// Other sessions of the account end; this one continues.
+/// Needs the current password, so a session left open cannot be turned into a takeover; that
+/// check is throttled like sign-in. Other sessions of the account end, and so does its calendar
+/// feed link; this session continues.
 #[server(endpoint = "account/change-password")]
 pub async fn change_password(
     current_password: String,
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use crate::domain::password_policy::check_new_password;
-    use crate::server::password::{hash_password, verify_password_blocking};
+    use crate::server::password::{check_chosen_password, hash_password};
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        check_new_password(&new_password).map_err(|e| AppError::invalid("new_password", e.to_string()))?;
+        check_chosen_password(&new_password).map_err(|message| AppError::invalid("new_password", message))?;
         if new_password != confirm_password {
             return Err(AppError::invalid("confirm_password", "The two new passwords differ."));
         }
         if new_password == current_password {
             return Err(AppError::invalid("new_password", "Choose a password different from the current one."));
         }
-        let account = crate::server::db::users::find_account_by_id(&state.pool, user.user_id)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        let stored = account.password_hash.clone();
-        let matches = tokio::task::spawn_blocking(move || verify_password_blocking(&current_password, &stored))
-            .await
-            .map_err(AppError::internal)?;
-        if !matches {
-            return Err(AppError::invalid("current_password", "The current password is not right."));
-        }
+        crate::server::auth::check_current_password(&state, &user, current_password).await?;
         let hash = hash_password(new_password).await?;
         let mut tx = crate::server::audit::begin_as(&state.pool, user.user_id).await?;
         let epoch = crate::server::db::users::set_password(&mut tx, user.user_id, &hash, false).await?;
@@ -49,7 +40,7 @@ pub async fn change_password(
     .await
 }
 
-/// Ends every session of the account, this one included.
+/// Ends every session of the account, this one included, and its calendar feed link.
 #[server(endpoint = "account/sign-out-everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
     crate::server::respond(async move {

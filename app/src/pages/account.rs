@@ -174,7 +174,9 @@ pub fn ChangePasswordForm() -> impl IntoView {
     view! {
         <section class="mt-8 max-w-xl rounded-lg border border-slate-200 bg-white p-6">
             <h2 class="text-xl font-semibold">"Change password"</h2>
-            <p class="mt-1 text-sm text-slate-600">"At least 12 characters. Your other sessions will be signed out."</p>
+            <p class="mt-1 text-sm text-slate-600">
+                "At least 12 characters, and not one of the common passwords. Your other sessions will be signed out and your calendar link will stop working."
+            </p>
             <ActionForm action attr:class="mt-4 flex flex-col gap-3">
                 <PasswordInput
                     name="current_password"
@@ -254,7 +256,7 @@ fn SignOutEverywhereForm() -> impl IntoView {
         <section class="mt-8 max-w-xl rounded-lg border border-slate-200 bg-white p-6">
             <h2 class="text-xl font-semibold">"Sign out everywhere"</h2>
             <p class="mt-1 text-sm text-slate-600">
-                "Ends every session of your account, on every device, including this one."
+                "Ends every session of your account, on every device, including this one, and stops your calendar link."
             </p>
             <ActionForm action attr:class="mt-4">
                 <Button variant=Variant::DangerOutline kind=ButtonType::Submit>

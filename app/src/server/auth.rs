@@ -2,7 +2,6 @@
 //! and the endpoint gate every server function passes first.
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::OnceLock;
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -12,7 +11,7 @@ use uuid::Uuid;
 
 use super::audit::{self, AuditEvent};
 use super::db::users::{self as users_db, AccountRow};
-use super::password::{hash_password_blocking, verify_password_blocking};
+use super::password::{temporary_password_expired, verify_password, TEMPORARY_PASSWORD_EXPIRED};
 use super::state::{AppState, ClientAddr};
 use crate::domain::email::Email;
 use crate::error::AppError;
@@ -103,26 +102,23 @@ pub fn admit(endpoint: &Endpoint, user: Option<CurrentUser>) -> Result<Caller, A
 pub const SIGN_IN_FAILED: &str =
     "That email and password do not match an active account. After several attempts, please wait a few minutes.";
 
-/// A hash with the real parameters, verified when the email is unknown so both paths cost the same.
-fn decoy_hash() -> &'static str {
-    static DECOY: OnceLock<String> = OnceLock::new();
-    DECOY.get_or_init(|| hash_password_blocking("decoy password for unknown emails").unwrap_or_default())
+/// The address throttles count against (all unknown addresses share one key).
+fn throttle_key(ip: Option<IpAddr>) -> IpAddr {
+    ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
 pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<CurrentUser, AppError> {
     let ip = client_ip();
-    if state.login_limiter.check_key(&ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))).is_err() {
+    let throttle_ip = throttle_key(ip);
+    if state.login_limiter.check_key(&throttle_ip).is_err() {
         return Err(AppError::TooManyRequests);
     }
     let account = match Email::parse(email) {
         Ok(email) => users_db::find_account_by_email(&state.pool, email.as_str()).await?,
         Err(_) => None,
     };
-    let stored_hash = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(|| decoy_hash().to_string());
-    let password_matches = tokio::task::spawn_blocking(move || verify_password_blocking(&password, &stored_hash))
-        .await
-        .map_err(AppError::internal)?;
-    let throttle_ip = ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    // An unknown email is checked against a decoy hash, so both paths cost the same.
+    let password_matches = verify_password(password, account.as_ref().map(|a| a.password_hash.clone())).await?;
 
     let Some(account) = account else {
         let mut conn = state.pool.acquire().await?;
@@ -173,6 +169,24 @@ pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<
         return Err(AppError::invalid("email", SIGN_IN_FAILED));
     }
 
+    // Only now, with the right password given, may the answer say more than a wrong one would.
+    if account.must_change_password && temporary_password_expired(account.password_changed_at, Utc::now()) {
+        let mut conn = state.pool.acquire().await?;
+        audit::record(
+            &mut conn,
+            AuditEvent {
+                actor: None,
+                action: "LOGIN_FAILED",
+                table_name: "users",
+                record_id: Some(account.user_id),
+                details: Some(json!({ "reason": "temporary password expired" })),
+                ip,
+            },
+        )
+        .await?;
+        return Err(AppError::invalid("email", TEMPORARY_PASSWORD_EXPIRED));
+    }
+
     let mut tx = audit::begin_as(&state.pool, account.user_id).await?;
     users_db::record_successful_sign_in(&mut tx, account.user_id, throttle_ip).await?;
     audit::record(
@@ -197,6 +211,47 @@ pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<
         SessionAuth { user_id: account.user_id, epoch: account.session_epoch, signed_in_at: now, last_seen_at: now };
     session.insert(SESSION_KEY, &auth).await.map_err(AppError::internal)?;
     Ok(account.current_user())
+}
+
+/// The answer while wrong current passwords keep this address out of the account.
+pub const CURRENT_PASSWORD_THROTTLED: &str =
+    "Too many wrong passwords were tried. Please wait a few minutes before trying again.";
+
+/// Checks the signed-in person's current password before a sensitive change (the account
+/// page), throttled exactly like sign-in: a stolen session must not become a fast way to guess
+/// the password, so wrong answers count against the same per-address backoff and per-account
+/// ceiling as failed sign-ins, and a locked address is refused without hashing at all.
+pub async fn check_current_password(state: &AppState, user: &CurrentUser, password: String) -> Result<(), AppError> {
+    let ip = client_ip();
+    let throttle_ip = throttle_key(ip);
+    if state.login_limiter.check_key(&throttle_ip).is_err() {
+        return Err(AppError::TooManyRequests);
+    }
+    if users_db::is_locked(&state.pool, user.user_id, throttle_ip).await? {
+        return Err(AppError::invalid("current_password", CURRENT_PASSWORD_THROTTLED));
+    }
+    let account = users_db::find_account_by_id(&state.pool, user.user_id).await?.ok_or(AppError::Unauthenticated)?;
+    if verify_password(password, Some(account.password_hash)).await? {
+        let mut conn = state.pool.acquire().await?;
+        users_db::clear_address_throttle(&mut conn, user.user_id, throttle_ip).await?;
+        return Ok(());
+    }
+    let mut tx = state.pool.begin().await?;
+    users_db::record_failed_sign_in(&mut tx, user.user_id, throttle_ip).await?;
+    audit::record(
+        &mut tx,
+        AuditEvent {
+            actor: Some(user.user_id),
+            action: "REAUTH_FAILED",
+            table_name: "users",
+            record_id: Some(user.user_id),
+            details: None,
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Err(AppError::invalid("current_password", "The current password is not right."))
 }
 
 pub async fn sign_out(state: &AppState, user: &CurrentUser) -> Result<(), AppError> {

@@ -13,7 +13,7 @@ fn url_of(pool: &PgPool) -> String {
     format!("{}/{name}", base.rsplit_once('/').unwrap().0)
 }
 
-fn create_admin(pool: &PgPool, email: &str, password: &str) -> std::process::Output {
+pub(crate) fn create_admin(pool: &PgPool, email: &str, password: &str) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["create-admin", "--email", email, "--password-stdin"])
         .env("DATABASE_URL", url_of(pool))

@@ -102,6 +102,7 @@ macro_rules! with_every_endpoint {
 mod common;
 
 mod access_rules;
+mod account_hardening;
 mod audit_trigger;
 mod authorization_matrix;
 mod booking;

@@ -20,6 +20,8 @@ pub struct AccountRow {
     pub is_active: bool,
     pub must_change_password: bool,
     pub session_epoch: i32,
+    /// When the current password was set: for a temporary one, when it was issued.
+    pub password_changed_at: DateTime<Utc>,
 }
 
 struct RawAccount {
@@ -32,6 +34,7 @@ struct RawAccount {
     is_active: bool,
     must_change_password: bool,
     session_epoch: i32,
+    password_changed_at: DateTime<Utc>,
 }
 
 impl TryFrom<RawAccount> for AccountRow {
@@ -48,6 +51,7 @@ impl TryFrom<RawAccount> for AccountRow {
             is_active: raw.is_active,
             must_change_password: raw.must_change_password,
             session_epoch: raw.session_epoch,
+            password_changed_at: raw.password_changed_at,
         })
     }
 }
@@ -56,7 +60,7 @@ pub async fn find_account_by_id(pool: &PgPool, user_id: Uuid) -> Result<Option<A
     sqlx::query_as!(
         RawAccount,
         r#"select user_id, email, password_hash, role, first_name, last_name, is_active,
-                  must_change_password, session_epoch
+                  must_change_password, session_epoch, password_changed_at
            from users where user_id = $1"#,
         user_id
     )
@@ -70,7 +74,7 @@ pub async fn find_account_by_email(pool: &PgPool, email: &str) -> Result<Option<
     sqlx::query_as!(
         RawAccount,
         r#"select user_id, email, password_hash, role, first_name, last_name, is_active,
-                  must_change_password, session_epoch
+                  must_change_password, session_epoch, password_changed_at
            from users where email = $1"#,
         email
     )
@@ -159,7 +163,8 @@ pub async fn record_failed_sign_in(conn: &mut PgConnection, user_id: Uuid, ip: I
     Ok(())
 }
 
-pub async fn record_successful_sign_in(conn: &mut PgConnection, user_id: Uuid, ip: IpAddr) -> Result<(), AppError> {
+/// Forgets this address's failures on the account (the right password was given from it).
+pub async fn clear_address_throttle(conn: &mut PgConnection, user_id: Uuid, ip: IpAddr) -> Result<(), AppError> {
     sqlx::query!(
         r#"delete from login_throttles where user_id = $1 and ip_address = ($2::text)::inet"#,
         user_id,
@@ -167,12 +172,18 @@ pub async fn record_successful_sign_in(conn: &mut PgConnection, user_id: Uuid, i
     )
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+pub async fn record_successful_sign_in(conn: &mut PgConnection, user_id: Uuid, ip: IpAddr) -> Result<(), AppError> {
+    clear_address_throttle(conn, user_id, ip).await?;
     sqlx::query!(r#"update users set last_login_at = now() where user_id = $1"#, user_id).execute(&mut *conn).await?;
     Ok(())
 }
 
 /// Sets a new password hash and moves the account to a new session epoch, which ends every
-/// session on the old one. Returns the new epoch.
+/// session on the old one (and, by a trigger, the person's calendar feed link). Setting
+/// `password_changed_at` also starts a temporary password's 72 hours. Returns the new epoch.
 pub async fn set_password(
     conn: &mut PgConnection,
     user_id: Uuid,
@@ -193,6 +204,7 @@ pub async fn set_password(
     Ok(epoch)
 }
 
+/// "Sign out everywhere": a new session epoch (which also ends the calendar feed link).
 pub async fn bump_session_epoch(conn: &mut PgConnection, user_id: Uuid) -> Result<i32, AppError> {
     let epoch = sqlx::query_scalar!(
         r#"update users set session_epoch = session_epoch + 1 where user_id = $1 returning session_epoch"#,
@@ -455,7 +467,8 @@ pub async fn save_profile(tx: &mut PgConnection, user_id: Uuid, profile: &Profil
     Ok(None)
 }
 
-/// Deactivation also moves the account to a new session epoch, so its sessions end at once.
+/// Deactivation also moves the account to a new session epoch, so its sessions end at once (and,
+/// by a trigger, its calendar feed link: reactivating does not bring that back).
 pub async fn set_active(pool: &PgPool, admin_id: Uuid, user_id: Uuid, active: bool) -> Result<(), AppError> {
     let mut tx = begin_as(pool, admin_id).await?;
     let updated = sqlx::query!(
