@@ -251,6 +251,7 @@ pub async fn check_current_password(state: &AppState, user: &CurrentUser, passwo
     )
     .await?;
     tx.commit().await?;
+    crate::server::telemetry::sign_in_failed("wrong current password");
     Err(AppError::invalid("current_password", "The current password is not right."))
 }
 

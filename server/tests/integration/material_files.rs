@@ -3,15 +3,11 @@
 //! staff and to the patients it was released to, and to family members holding the materials
 //! grant, and to nobody else (a refusal is a 404 that changes nothing).
 
-use axum::body::Body;
-use axum::http::{header, Request};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::common::clinic::{Clinic, PASSWORD};
 use crate::common::http::{app, Client, Response};
-
-const BOUNDARY: &str = "syei-material-boundary";
 
 async fn signed_in(pool: &PgPool, email: &str) -> Client {
     let mut client = Client::new(app(pool.clone()));
@@ -20,19 +16,7 @@ async fn signed_in(pool: &PgPool, email: &str) -> Client {
 }
 
 async fn upload(client: &mut Client, material_id: Uuid, name: &str, bytes: &[u8], accept: &str) -> Response {
-    let mut body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    let request = Request::post(format!("/files/materials/{material_id}"))
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
-        .header(header::ACCEPT, accept)
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(body))
-        .unwrap();
-    client.send(request).await
+    client.upload(&format!("/files/materials/{material_id}"), name, bytes, accept).await
 }
 
 fn pdf(marker: &str) -> Vec<u8> {

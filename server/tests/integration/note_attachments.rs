@@ -3,15 +3,11 @@
 //! sent inline, never cached, with a safe name; a signed note's files cannot be removed and its
 //! signature covers them.
 
-use axum::body::Body;
-use axum::http::{header, Request};
 use sqlx::PgPool;
 
 use crate::common::clinic::{Clinic, PASSWORD};
 use crate::common::count;
 use crate::common::http::{app, Client, Response};
-
-const BOUNDARY: &str = "syei-test-boundary";
 
 async fn signed_in(pool: &PgPool, email: &str) -> Client {
     let mut client = Client::new(app(pool.clone()));
@@ -20,19 +16,7 @@ async fn signed_in(pool: &PgPool, email: &str) -> Client {
 }
 
 async fn upload(client: &mut Client, record_id: &str, name: &str, bytes: &[u8], accept: &str) -> Response {
-    let mut body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    let request = Request::post(format!("/files/notes/{record_id}"))
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
-        .header(header::ACCEPT, accept)
-        .header("sec-fetch-site", "same-origin")
-        .body(Body::from(body))
-        .unwrap();
-    client.send(request).await
+    client.upload(&format!("/files/notes/{record_id}"), name, bytes, accept).await
 }
 
 fn pdf(marker: &str) -> Vec<u8> {

@@ -155,6 +155,25 @@ impl Client {
         self.send(request).await
     }
 
+    /// A browser's file upload: a multipart form whose one field `file` holds `bytes` named
+    /// `name`, posted to `path`; `accept` says whether a page or JSON is wanted back.
+    pub async fn upload(&mut self, path: &str, name: &str, bytes: &[u8], accept: &str) -> Response {
+        const BOUNDARY: &str = "syei-test-boundary";
+        let mut body = format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+            .header(header::ACCEPT, accept)
+            .header("sec-fetch-site", "same-origin")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
     pub async fn login(&mut self, email: &str, password: &str) -> Response {
         self.call("auth/login", &[("email", email), ("password", password)]).await
     }
