@@ -26,6 +26,7 @@ use crate::components::auth::Auth;
 use crate::components::layout::Header;
 use crate::pages::account::{AccountPage, ForcedPasswordPage};
 use crate::pages::admin_users::{AdminUsersPage, EditUserPage, NewUserPage};
+use crate::pages::audit_log::AuditLogPage;
 use crate::pages::availability::AvailabilityPage;
 use crate::pages::booking::BookingPage;
 use crate::pages::calendar::CalendarPage;
@@ -141,6 +142,7 @@ page_group!(admin_pages, __preload_admin_pages, AdminGroup {
     EmergencyAccessRoute => EmergencyAccessPage,
     FamilyLinksRoute => FamilyLinksPage,
     DatabaseHealthRoute => DatabaseHealthPage,
+    AuditLogRoute => AuditLogPage,
 });
 
 /// The frame around every page: who is signed in, the header and the main area.
@@ -241,6 +243,7 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("/admin/users") view=AdminUsersRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/settings") view=ClinicSettingsRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin/database") view=DatabaseHealthRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/admin/audit") view=AuditLogRoute::lazy() />
                         <Route
                             ssr=SsrMode::Async
                             path=path!("/admin/emergency-access")

@@ -13,7 +13,7 @@ const pages: { who: keyof typeof demo | null; paths: string[] }[] = [
   { who: "specialist", paths: ["/specialist", "/calendar", "/availability", "/patients", "/templates", "/templates/new", "/materials", "/materials/new"] },
   {
     who: "admin",
-    paths: ["/admin", "/admin/users", "/admin/users/new", "/admin/settings", "/admin/emergency-access", "/admin/family", "/admin/database", "/calendar", "/patients"],
+    paths: ["/admin", "/admin/users", "/admin/users/new", "/admin/settings", "/admin/emergency-access", "/admin/family", "/admin/database", "/admin/audit", "/calendar", "/patients"],
   },
 ];
 

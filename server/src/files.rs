@@ -45,7 +45,7 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-async fn signed_in(state: &AppState, session: &Session) -> Result<CurrentUser, AppError> {
+pub(crate) async fn signed_in(state: &AppState, session: &Session) -> Result<CurrentUser, AppError> {
     match current_user_of(state, session).await? {
         Some(user) if user.must_change_password => Err(AppError::PasswordChangeRequired),
         Some(user) => Ok(user),
@@ -57,7 +57,7 @@ fn wants_page(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
 }
 
-fn error_response(error: AppError) -> Response {
+pub(crate) fn error_response(error: AppError) -> Response {
     let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, [(header::CONTENT_TYPE, "application/json")], serde_json::to_string(&error).unwrap_or_default())
         .into_response()

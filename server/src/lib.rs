@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod api_gate;
+pub mod audit_export;
 pub mod cli;
 pub mod client_addr;
 pub mod compression;
@@ -74,6 +75,7 @@ pub fn router(state: AppState, http: Arc<HttpSettings>) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/calendar/feed/{file}", get(feeds::calendar_feed))
         .merge(files::routes())
+        .merge(audit_export::routes())
         .leptos_routes_with_context(
             &state,
             routes,

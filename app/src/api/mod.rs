@@ -9,6 +9,7 @@
 //! from it. Record-level rules (whose patient is this?) come on top, in the services.
 
 pub mod account;
+pub mod audit_log;
 pub mod auth;
 pub mod availability;
 pub mod calendar;
@@ -76,6 +77,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles::<patients::MyPatients>(STAFF),
     roles::<patients::GetChart>(STAFF),
     roles::<patients::WhoViewedMyRecord>(&[Role::Patient]),
+    roles::<audit_log::SearchAuditLog>(ADMIN),
     roles::<database_health::ReadDatabaseHealth>(ADMIN),
     roles::<emergency_access::OpenEmergencyAccess>(&[Role::Specialist]),
     roles::<emergency_access::PendingEmergencyAccess>(ADMIN),

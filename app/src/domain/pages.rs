@@ -54,6 +54,7 @@ pub const PAGES: &[PageInfo] = &[
     page("/account", "My account", Roles(SIGNED_IN), Some("My account")),
     page("/admin/users/new", "New user", Roles(ADMIN), None),
     page("/admin/database", "Database health", Roles(ADMIN), None),
+    page("/admin/audit", "Audit log", Roles(ADMIN), None),
     page("/admin/users/:id", "Edit user", Roles(ADMIN), None),
     page("/patients/:id", "Chart", Roles(STAFF), None),
     page("/my-care/record-views", "Who viewed my record", Roles(&[Role::Patient]), None),

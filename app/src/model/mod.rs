@@ -3,6 +3,7 @@
 //! them. Nothing here depends on a layer above.
 
 pub mod account;
+pub mod audit_log;
 pub mod auth;
 pub mod availability;
 pub mod calendar;

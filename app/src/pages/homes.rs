@@ -53,6 +53,7 @@ pub fn AdminHome() -> impl IntoView {
                                     <ButtonLink href="/admin/users" variant=Variant::Primary>
                                         "Manage users"
                                     </ButtonLink>
+                                    <ButtonLink href="/admin/audit">"Audit log"</ButtonLink>
                                     <ButtonLink href="/admin/database">"Database health"</ButtonLink>
                                 </div>
                             }

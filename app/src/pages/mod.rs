@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin_users;
+pub mod audit_log;
 pub mod availability;
 pub mod booking;
 mod booking_query;

@@ -122,7 +122,7 @@ pub fn allowed(endpoint: &str) -> &'static [Caller] {
         // Each patient decides for their own family links (this one is the patient's).
         "family/grants" => &[Patient, OtherPatient],
         "family/set-grant" => &[Patient],
-        "family/links" | "family/link" | "family/unlink" | "admin/database-health" => &[Admin],
+        "family/links" | "family/link" | "family/unlink" | "admin/database-health" | "audit/search" => &[Admin],
         // The library is the staff's; a material is edited by its author or an admin.
         "materials/list" | "materials/get" => &[Specialist, OtherSpecialist, Admin],
         "materials/save" | "materials/retire" => &[Specialist, Admin],
@@ -326,6 +326,7 @@ pub fn arguments(clinic: &Clinic, endpoint: &str) -> Arguments {
         ]),
         "family/links" => form(&[("search", ""), ("page", "1")]),
         "admin/database-health" => form(&[]),
+        "audit/search" => form(&[("filter[action]", "UPDATE")]),
         "family/link" => form(&[
             ("family_email", clinic.other_family.email),
             ("patient_email", clinic.patient.email),

@@ -75,6 +75,7 @@ macro_rules! with_every_endpoint {
             notes_for_patient => "notes/for-patient",
             notes_remove_attachment => "notes/remove-attachment",
             admin_database_health => "admin/database-health",
+            audit_search => "audit/search",
             family_grants => "family/grants",
             family_set_grant => "family/set-grant",
             family_links => "family/links",
@@ -103,6 +104,7 @@ mod common;
 
 mod access_rules;
 mod account_hardening;
+mod audit_log_viewer;
 mod audit_trigger;
 mod authorization_matrix;
 mod booking;
