@@ -101,6 +101,7 @@ macro_rules! with_every_endpoint {
 mod common;
 
 mod access_rules;
+mod audit_chain;
 mod audit_trigger;
 mod authorization_matrix;
 mod booking;
