@@ -106,9 +106,8 @@ end
 $$;
 
 -- The existing trail (the demo's, a clinic's) is chained once, here, in its own order. No
--- audit row may be written meanwhile: it would be neither in this walk nor sealed later.
-lock table audit_logs in share row exclusive mode;
-
+-- audit row may be written meanwhile: it would be neither in this walk nor sealed later (the
+-- lock is taken inside the block so the file also runs statement by statement, as psql does).
 do $$
 declare
     entry audit_logs;
@@ -116,6 +115,7 @@ declare
     previous bytea := decode(repeat('00', 32), 'hex');
     sealed bytea;
 begin
+    lock table audit_logs in share row exclusive mode;
     for entry in select * from audit_logs order by sequence_no loop
         position := position + 1;
         sealed := sha256(previous || convert_to(audit_chain_canonical(entry), 'UTF8'));
