@@ -1,4 +1,5 @@
-//! Command-line interface: `serve` (default), `migrate`, `seed-demo`, `create-admin`, `keys`.
+//! Command-line interface: `serve` (default), `migrate`, `seed-demo`, `create-admin`, `keys`,
+//! `audit`.
 //! Every flag has an environment fallback, so the same binary runs from make, systemd or a
 //! container without a wrapper script.
 
@@ -12,6 +13,7 @@ use app::server::state::AuthSettings;
 use clap::{Args, Parser, Subcommand};
 use leptos::prelude::get_configuration;
 
+use crate::audit::AuditCommand;
 use crate::client_addr::TrustedProxies;
 use crate::keys::{KeyFileArgs, KeysCommand};
 use crate::monitoring::MonitoringSettings;
@@ -51,6 +53,9 @@ enum Command {
     /// The master key file: make it, rotate the master key, see what it wraps.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// The audit trail: check its hash chain (`audit verify`).
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 #[derive(Debug, Args)]
@@ -180,6 +185,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SeedDemo(args) => seed::seed_demo(&pool, args, &cli.key_file.load_checked(&pool).await?).await,
         Command::CreateAdmin(args) => admin::create_admin(&pool, args).await,
         Command::Keys(command) => crate::keys::run(command, &cli.key_file, Some(&pool)).await,
+        Command::Audit(command) => crate::audit::run(command, &pool).await,
         Command::Routes => Ok(()),
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod api_gate;
+pub mod audit;
 pub mod audit_export;
 pub mod cli;
 pub mod client_addr;
@@ -130,6 +131,8 @@ pub fn init_tracing() {
 pub(crate) fn exit_code(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A broken audit chain was already described; it gets its own status for monitoring.
+        Err(error) if error.is::<audit::ChainBroken>() => ExitCode::from(2),
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE

@@ -19,6 +19,7 @@ pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
 /// drop it with afterwards. None when DATABASE_URL is not set.
 pub async fn scratch_database(name: &str) -> Option<(PgPool, PgPool)> {
     let url = std::env::var("DATABASE_URL").ok()?;
+    let name = database_name(name);
     let admin = PgPoolOptions::new().max_connections(1).connect(&url).await.unwrap();
     sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&admin).await.unwrap();
     sqlx::query(&format!("create database {name}")).execute(&admin).await.unwrap();
@@ -28,9 +29,19 @@ pub async fn scratch_database(name: &str) -> Option<(PgPool, PgPool)> {
     Some((admin, pool))
 }
 
+/// The scratch database's name: engineers sharing one PostgreSQL keep their benchmark
+/// databases apart with `SYEI_BENCH_DATABASE_PREFIX`.
+fn database_name(name: &str) -> String {
+    match std::env::var("SYEI_BENCH_DATABASE_PREFIX") {
+        Ok(prefix) if !prefix.is_empty() => format!("{prefix}_{name}"),
+        _ => name.to_string(),
+    }
+}
+
 /// Closes the pool and drops the scratch database.
 pub async fn drop_database(admin: &PgPool, pool: PgPool, name: &str) {
     pool.close().await;
+    let name = database_name(name);
     sqlx::query(&format!("drop database if exists {name} with (force)")).execute(admin).await.unwrap();
 }
 

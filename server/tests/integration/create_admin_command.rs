@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use sqlx::PgPool;
 
 /// The URL of the test's own database (same server as DATABASE_URL, the test database's name).
-fn url_of(pool: &PgPool) -> String {
+pub(crate) fn url_of(pool: &PgPool) -> String {
     let base = std::env::var("DATABASE_URL").unwrap();
     let base = base.split('?').next().unwrap();
     let name = pool.connect_options().get_database().unwrap().to_string();

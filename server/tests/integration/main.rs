@@ -104,6 +104,7 @@ mod common;
 
 mod access_rules;
 mod account_hardening;
+mod audit_chain;
 mod audit_log_viewer;
 mod audit_trigger;
 mod authorization_matrix;

@@ -2,6 +2,7 @@
 //! against the committed `.sqlx/` data.
 
 pub mod attachments;
+pub mod audit_chain;
 pub mod audit_log;
 pub mod availability;
 pub mod care_team;

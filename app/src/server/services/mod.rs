@@ -2,6 +2,7 @@
 //! the messages people read, retries. They call `db` for queries and return model DTOs.
 
 pub mod attachments;
+pub mod audit_chain;
 pub mod audit_log;
 pub mod availability;
 pub mod booking;
