@@ -14,7 +14,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
-use futures_util::stream;
+use futures_util::{stream, StreamExt};
 use tower_sessions::Session;
 
 use crate::files::{error_response, signed_in};
@@ -42,7 +42,9 @@ async fn export(
         Ok(checked) => checked,
         Err(error) => return error_response(error),
     };
-    let body = Body::from_stream(stream::unfold(Export::new(state, checked), Export::next_chunk));
+    // Fused: the compression layer polls once more after the end, which a bare unfold forbids.
+    let chunks = stream::unfold(Export::new(state, checked), Export::next_chunk).fuse();
+    let body = Body::from_stream(chunks);
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
