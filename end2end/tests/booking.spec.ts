@@ -21,6 +21,9 @@ function listed(slotLabel: string) {
 }
 
 test("a patient books, the specialist confirms, the patient sees it confirmed and is notified", async ({ page, browser }) => {
+  // Two people, two browsers and five page loads against the debug build: it takes 22-32 s here,
+  // at the edge of the 30 s default, so this story gets a minute.
+  test.setTimeout(60_000);
   await signIn(page, "ana.garcia@patients.example", demoPassword);
   await expect(page).toHaveURL(/\/my-care$/);
   await openCalendar(page, "Mei Chen · Acupuncture", "Follow-up (30 min)", 2);
