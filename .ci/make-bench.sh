@@ -46,6 +46,7 @@ echo "[bench] starting the release server on $addr (log: $server_log)"
 # Plain http on 127.0.0.1: the session cookie cannot be `__Host-`/Secure there. The benchmark
 # signs in a handful of times from one address, more than the production limit allows in a row.
 DATABASE_URL="$bench_url" \
+  SYEI_APP_DATABASE_URL="$(sibling_database_url bench "$SYEI_APP_DATABASE_URL")" \
   SYEI_DEV_INSECURE_COOKIES=true \
   LEPTOS_SITE_ADDR="$addr" \
   SYEI_LOGIN_ATTEMPTS_PER_MINUTE=600 \

@@ -18,6 +18,8 @@ cargo test -p app -p server
 echo "[test] end-to-end database: fresh, migrated, seeded"
 seed_sibling_database e2e ./target/debug/server
 e2e_url=$(sibling_database_url e2e)
+# The server under test connects as the app role, as in production.
+SYEI_APP_DATABASE_URL=$(sibling_database_url e2e "$SYEI_APP_DATABASE_URL")
 
 echo "[test] Playwright (cargo leptos end-to-end)"
 # A port of its own, so a running `make run` does not get in the way.

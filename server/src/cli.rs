@@ -60,6 +60,10 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct ServeArgs {
+    /// The connection URL of the app role (`syei_app`: reads and writes rows, appends to the
+    /// audit trail, owns nothing). DATABASE_URL, the owner, is used when it is not set.
+    #[arg(long, env = "SYEI_APP_DATABASE_URL", hide_env_values = true)]
+    app_database_url: Option<String>,
     /// Address to listen on; defaults to the Leptos site address (127.0.0.1:3000).
     #[arg(long, env = "SYEI_ADDR")]
     addr: Option<SocketAddr>,
@@ -172,14 +176,26 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         _ => {}
     }
+    let command = cli.command.unwrap_or_else(|| Command::Serve(ServeArgs::default()));
+    if let Command::Serve(args) = &command {
+        if let Some(app_database_url) = args.app_database_url.as_deref().filter(|url| !url.is_empty()) {
+            let pool = connect(app_database_url, cli.db_max_connections).await?;
+            let keys = cli.key_file.load_checked(&pool).await?;
+            return serve(pool, args, keys).await;
+        }
+        tracing::warn!(
+            "SYEI_APP_DATABASE_URL is not set: serving with the rights of DATABASE_URL, which may alter \
+             tables and the audit trail (README, \"Database roles\")"
+        );
+    }
     let database_url = cli
         .database_url
         .context("DATABASE_URL is not set (use --database-url or the DATABASE_URL environment variable)")?;
     let pool = connect(&database_url, cli.db_max_connections).await?;
-    match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    match command {
         Command::Serve(args) => {
             let keys = cli.key_file.load_checked(&pool).await?;
-            serve(pool, args, keys).await
+            serve(pool, &args, keys).await
         }
         Command::Migrate => migrate(&pool, &cli.key_file).await,
         Command::SeedDemo(args) => seed::seed_demo(&pool, args, &cli.key_file.load_checked(&pool).await?).await,
@@ -211,7 +227,7 @@ fn print_routes() {
     }
 }
 
-async fn serve(pool: sqlx::PgPool, args: ServeArgs, keys: app::server::crypto::MasterKeys) -> anyhow::Result<()> {
+async fn serve(pool: sqlx::PgPool, args: &ServeArgs, keys: app::server::crypto::MasterKeys) -> anyhow::Result<()> {
     let configuration = get_configuration(None).context("reading the Leptos configuration")?;
     let mut leptos_options = configuration.leptos_options;
     use_hashed_assets_if_built(&mut leptos_options);

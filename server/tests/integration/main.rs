@@ -117,6 +117,7 @@ mod encryption_at_rest;
 mod family_access;
 mod hostile_input;
 mod http_health;
+mod least_privilege;
 mod material_files;
 mod monitoring;
 mod note_attachments;

@@ -65,6 +65,7 @@ fn spawn_with(
         trusted_proxies,
         monitoring: MonitoringSettings { metrics_token: Some(METRICS_TOKEN.to_string()), ..Default::default() },
     };
+    let pool = super::app_role_pool(&pool);
     let application = Application::build(options, pool, settings, http, super::test_keys()).expect("bind a free port");
     let addr = application.local_addr();
     tokio::spawn(application.run_until_stopped(std::future::pending()));
