@@ -170,7 +170,7 @@ pub async fn write_backup(database_url: &str, key: &BackupKey, path: &Path) -> a
     // The manifest and pg_dump read the same snapshot, kept open until the dump is done.
     let mut tx = conn.begin_with("begin isolation level repeatable read, read only").await?;
     let snapshot: String = sqlx::query_scalar("select pg_export_snapshot()").fetch_one(&mut *tx).await?;
-    let manifest = read_manifest(&mut *tx).await?;
+    let manifest = read_manifest(&mut tx).await?;
     let header = Header::new(&key.id, &manifest.database);
     let partial = path.with_extension("partial");
     let (key, final_path, partial_in_task) = (key.clone(), path.to_path_buf(), partial.clone());
@@ -398,7 +398,7 @@ async fn verify_in(
 
 async fn compare(pool: &sqlx::PgPool, manifest: &Manifest) -> anyhow::Result<()> {
     let mut conn = pool.acquire().await?;
-    let restored = read_manifest(&mut *conn).await?;
+    let restored = read_manifest(&mut conn).await?;
     drop(conn);
     let mut problems = Vec::new();
     for core in CORE_TABLES {
