@@ -102,10 +102,13 @@ struct ServeArgs {
     /// Requests slower than this many milliseconds are logged (route and duration only).
     #[arg(long, env = "SYEI_SLOW_REQUEST_MS", default_value_t = 500)]
     slow_request_ms: u64,
-    /// Take a backup a day into this directory (needs SYEI_BACKUP_KEY_FILE, and DATABASE_URL
-    /// with the right to read every table).
+    /// Take a backup a day into this directory (needs SYEI_BACKUP_KEY_FILE).
     #[arg(long, env = "SYEI_BACKUP_DIR")]
     backup_dir: Option<PathBuf>,
+    /// Who the daily backups read the database as: a role that may read every table, e.g. a
+    /// login in `pg_read_all_data`. Default: DATABASE_URL (the owner).
+    #[arg(long, env = "SYEI_BACKUP_DATABASE_URL", hide_env_values = true)]
+    backup_database_url: Option<String>,
     /// Daily backups kept in SYEI_BACKUP_DIR; older ones are deleted.
     #[arg(long, env = "SYEI_BACKUP_KEEP", default_value_t = 14)]
     backup_keep: usize,
@@ -249,7 +252,8 @@ fn daily_backups(
         return Ok(None);
     };
     let keys = backup_key.load().context("SYEI_BACKUP_DIR is set, so daily backups need the backup key")?;
-    Ok(Some(DailyBackups::new(dir, args.backup_keep, database_url.to_string(), keys)?))
+    let dump_url = args.backup_database_url.as_deref().filter(|url| !url.is_empty()).unwrap_or(database_url);
+    Ok(Some(DailyBackups::new(dir, args.backup_keep, dump_url.to_string(), keys)?))
 }
 
 async fn serve(
