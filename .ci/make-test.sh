@@ -10,6 +10,12 @@ bash .ci/setup-tools.sh
 bash .ci/build-editor.sh
 source .ci/database-env.sh
 
+# Point-in-time recovery: a base backup, row A, the time, row B, a restore to that time on a
+# spare port; A must be back and B not. Always on the embedded cluster (started if need be, even
+# when DATABASE_URL names another server, whose WAL archiving is its operator's business).
+echo "[test] point-in-time restore drill on the embedded cluster (.ci/pitr.sh drill)"
+bash .ci/pitr.sh drill
+
 # Served over plain http on 127.0.0.1: the session cookie cannot be `__Host-`/Secure there.
 export SYEI_DEV_INSECURE_COOKIES=true
 echo "[test] cargo test (domain, database and HTTP tests; each database test gets a fresh database)"

@@ -1,5 +1,5 @@
 //! Command-line interface: `serve` (default), `migrate`, `seed-demo`, `create-admin`, `keys`,
-//! `audit`.
+//! `audit`, `backup`, `restore`.
 //! Every flag has an environment fallback, so the same binary runs from make, systemd or a
 //! container without a wrapper script.
 
@@ -14,6 +14,9 @@ use clap::{Args, Parser, Subcommand};
 use leptos::prelude::get_configuration;
 
 use crate::audit::AuditCommand;
+use crate::backup::daily::DailyBackups;
+use crate::backup::key::BackupKeyArgs;
+use crate::backup::{BackupArgs, RestoreArgs};
 use crate::client_addr::TrustedProxies;
 use crate::keys::{KeyFileArgs, KeysCommand};
 use crate::monitoring::MonitoringSettings;
@@ -33,6 +36,9 @@ pub struct Cli {
 
     #[command(flatten)]
     key_file: KeyFileArgs,
+
+    #[command(flatten)]
+    backup_key: BackupKeyArgs,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -56,6 +62,11 @@ enum Command {
     /// The audit trail: check its hash chain (`audit verify`).
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write an encrypted, checksummed backup of the database (`backup verify FILE` checks one
+    /// by restoring it into a scratch database).
+    Backup(BackupArgs),
+    /// Load a backup into an empty database (DATABASE_URL).
+    Restore(RestoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +106,16 @@ struct ServeArgs {
     /// Requests slower than this many milliseconds are logged (route and duration only).
     #[arg(long, env = "SYEI_SLOW_REQUEST_MS", default_value_t = 500)]
     slow_request_ms: u64,
+    /// Take a backup a day into this directory (needs SYEI_BACKUP_KEY_FILE).
+    #[arg(long, env = "SYEI_BACKUP_DIR")]
+    backup_dir: Option<PathBuf>,
+    /// Who the daily backups read the database as: a role that may read every table, e.g. a
+    /// login in `pg_read_all_data`. Default: DATABASE_URL (the owner).
+    #[arg(long, env = "SYEI_BACKUP_DATABASE_URL", hide_env_values = true)]
+    backup_database_url: Option<String>,
+    /// Daily backups kept in SYEI_BACKUP_DIR; older ones are deleted.
+    #[arg(long, env = "SYEI_BACKUP_KEEP", default_value_t = 14)]
+    backup_keep: usize,
 }
 
 impl Default for ServeArgs {
@@ -174,6 +195,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Keys(KeysCommand::Init)) => {
             return crate::keys::run(KeysCommand::Init, &cli.key_file, None).await
         }
+        Some(Command::Keys(KeysCommand::InitBackup)) => return crate::backup::key::init(&cli.backup_key),
+        // They connect by themselves, and hand the URL to pg_dump and pg_restore.
+        Some(Command::Backup(args)) => {
+            return crate::backup::run_backup(args, cli.database_url.as_deref(), &cli.backup_key).await
+        }
+        Some(Command::Restore(args)) => {
+            return crate::backup::run_restore(args, cli.database_url.as_deref(), &cli.backup_key).await
+        }
         _ => {}
     }
     let command = cli.command.unwrap_or_else(|| Command::Serve(ServeArgs::default()));
@@ -181,7 +210,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         if let Some(app_database_url) = args.app_database_url.as_deref().filter(|url| !url.is_empty()) {
             let pool = connect(app_database_url, cli.db_max_connections).await?;
             let keys = cli.key_file.load_checked(&pool).await?;
-            return serve(pool, args, keys).await;
+            let backups = daily_backups(args, cli.database_url.as_deref(), &cli.backup_key)?;
+            return serve(pool, args, keys, backups).await;
         }
         tracing::warn!(
             "SYEI_APP_DATABASE_URL is not set: serving with the rights of DATABASE_URL, which may alter \
@@ -195,14 +225,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => {
             let keys = cli.key_file.load_checked(&pool).await?;
-            serve(pool, &args, keys).await
+            let backups = daily_backups(&args, Some(&database_url), &cli.backup_key)?;
+            serve(pool, &args, keys, backups).await
         }
         Command::Migrate => migrate(&pool, &cli.key_file).await,
         Command::SeedDemo(args) => seed::seed_demo(&pool, args, &cli.key_file.load_checked(&pool).await?).await,
         Command::CreateAdmin(args) => admin::create_admin(&pool, args).await,
         Command::Keys(command) => crate::keys::run(command, &cli.key_file, Some(&pool)).await,
         Command::Audit(command) => crate::audit::run(command, &pool).await,
-        Command::Routes => Ok(()),
+        Command::Routes | Command::Backup(_) | Command::Restore(_) => Ok(()),
     }
 }
 
@@ -227,7 +258,33 @@ fn print_routes() {
     }
 }
 
-async fn serve(pool: sqlx::PgPool, args: &ServeArgs, keys: app::server::crypto::MasterKeys) -> anyhow::Result<()> {
+/// The daily backups asked for by SYEI_BACKUP_DIR, checked now: a server told to back up that
+/// cannot (no key file, a directory it cannot write) refuses to start.
+fn daily_backups(
+    args: &ServeArgs,
+    database_url: Option<&str>,
+    backup_key: &BackupKeyArgs,
+) -> anyhow::Result<Option<DailyBackups>> {
+    let Some(dir) = args.backup_dir.clone().filter(|dir| !dir.as_os_str().is_empty()) else {
+        return Ok(None);
+    };
+    let keys = backup_key.load().context("SYEI_BACKUP_DIR is set, so daily backups need the backup key")?;
+    // The app role may not read the migration history, so dumps need another login.
+    let dump_url = args
+        .backup_database_url
+        .as_deref()
+        .filter(|url| !url.is_empty())
+        .or(database_url)
+        .context("SYEI_BACKUP_DIR is set, so daily backups need SYEI_BACKUP_DATABASE_URL or DATABASE_URL")?;
+    Ok(Some(DailyBackups::new(dir, args.backup_keep, dump_url.to_string(), keys)?))
+}
+
+async fn serve(
+    pool: sqlx::PgPool,
+    args: &ServeArgs,
+    keys: app::server::crypto::MasterKeys,
+    backups: Option<DailyBackups>,
+) -> anyhow::Result<()> {
     let configuration = get_configuration(None).context("reading the Leptos configuration")?;
     let mut leptos_options = configuration.leptos_options;
     use_hashed_assets_if_built(&mut leptos_options);
@@ -235,7 +292,11 @@ async fn serve(pool: sqlx::PgPool, args: &ServeArgs, keys: app::server::crypto::
         leptos_options.site_addr = addr;
     }
     let http = args.http_settings(leptos_options.site_addr);
-    let application = Application::build(leptos_options, pool, args.auth_settings(), http, keys)?;
+    let mut application = Application::build(leptos_options, pool, args.auth_settings(), http, keys)?;
+    if let Some(backups) = backups {
+        tracing::info!(dir = %backups.dir.display(), keep = backups.keep, "daily backups on");
+        application = application.with_daily_backups(backups);
+    }
     tracing::info!("SyEI listening on http://{}", application.local_addr());
     application.run_until_stopped(shutdown_signal()).await
 }
@@ -269,4 +330,20 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        let backup = Cli::try_parse_from(["server", "backup", "verify", "f.sbk"]).unwrap();
+        assert!(matches!(backup.command, Some(Command::Backup(BackupArgs { check: Some(_), .. }))));
+        let to_file = Cli::try_parse_from(["server", "backup", "--out", "f.sbk"]).unwrap();
+        assert!(matches!(to_file.command, Some(Command::Backup(BackupArgs { check: None, out: Some(_), .. }))));
+        assert!(Cli::try_parse_from(["server", "backup", "--out", "a", "--dir", "b"]).is_err());
+    }
 }

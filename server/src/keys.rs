@@ -51,6 +51,9 @@ pub enum KeysCommand {
     Rotate,
     /// Show which master keys wrap how many patient keys.
     Status,
+    /// Make the backup key file (SYEI_BACKUP_KEY_FILE) with one new backup key, unless it
+    /// exists. It seals backups; keep it apart from them and from the master key file.
+    InitBackup,
 }
 
 pub async fn run(command: KeysCommand, file: &KeyFileArgs, pool: Option<&PgPool>) -> anyhow::Result<()> {
@@ -95,6 +98,8 @@ pub async fn run(command: KeysCommand, file: &KeyFileArgs, pool: Option<&PgPool>
             print_usage(&keys, &usage);
             Ok(())
         }
+        // The command line hands it to `backup::key::init`, which needs no master key.
+        KeysCommand::InitBackup => bail!("`keys init-backup` makes the backup key file, not the master key file"),
     }
 }
 
@@ -123,10 +128,19 @@ pub fn load(path: &Path) -> anyhow::Result<MasterKeys> {
 }
 
 fn keys_in(path: &Path) -> anyhow::Result<Vec<MasterKey>> {
+    key_lines(path, "master key file", "server keys init")?
+        .into_iter()
+        .map(|(id, hex)| MasterKey::from_hex(id, &hex).map_err(anyhow::Error::msg))
+        .collect()
+}
+
+/// The `<id> <hex>` lines of a private key file (refused if others may read it). `what` and
+/// `maker` name the file and the command that makes it in the messages.
+pub(crate) fn key_lines(path: &Path, what: &str, maker: &str) -> anyhow::Result<Vec<(String, String)>> {
     let metadata = std::fs::metadata(path)
-        .with_context(|| format!("master key file {} not found (`server keys init` makes one)", path.display()))?;
+        .with_context(|| format!("{what} {} not found (`{maker}` makes one)", path.display()))?;
     if metadata.permissions().mode() & 0o077 != 0 {
-        bail!("master key file {} may be read by others: chmod 600 it", path.display());
+        bail!("{what} {} may be read by others: chmod 600 it", path.display());
     }
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     text.lines()
@@ -134,7 +148,7 @@ fn keys_in(path: &Path) -> anyhow::Result<Vec<MasterKey>> {
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
         .map(|line| {
             let (id, hex) = line.split_once(' ').context("a key line is `<id> <64 hex digits>`")?;
-            MasterKey::from_hex(id.to_string(), hex).map_err(anyhow::Error::msg)
+            Ok((id.to_string(), hex.trim().to_string()))
         })
         .collect()
 }
@@ -151,6 +165,11 @@ fn contents(keys: &[MasterKey]) -> String {
 }
 
 fn write_new(path: &Path, keys: &[MasterKey]) -> anyhow::Result<()> {
+    write_private(path, &contents(keys))
+}
+
+/// Creates a file readable by its owner only (mode 600); refuses to replace one.
+pub(crate) fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
@@ -160,7 +179,7 @@ fn write_new(path: &Path, keys: &[MasterKey]) -> anyhow::Result<()> {
         .mode(0o600)
         .open(path)
         .with_context(|| format!("creating {}", path.display()))?;
-    file.write_all(contents(keys).as_bytes())?;
+    file.write_all(text.as_bytes())?;
     file.sync_all()?;
     Ok(())
 }

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api_gate;
 pub mod audit;
 pub mod audit_export;
+pub mod backup;
 pub mod cli;
 pub mod client_addr;
 pub mod compression;

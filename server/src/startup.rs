@@ -15,6 +15,7 @@ use leptos::prelude::LeptosOptions;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 
+use crate::backup::daily::DailyBackups;
 use crate::client_addr::TrustedProxies;
 use crate::monitoring::MonitoringSettings;
 use crate::router;
@@ -47,6 +48,7 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     http: Arc<HttpSettings>,
+    daily_backups: Option<DailyBackups>,
 }
 
 impl Application {
@@ -63,7 +65,18 @@ impl Application {
         let listener = std::net::TcpListener::bind(addr).with_context(|| format!("could not listen on {addr}"))?;
         listener.set_nonblocking(true)?;
         let listener = TcpListener::from_std(listener)?;
-        Ok(Application { listener, state: AppState::new(leptos_options, pool, auth, keys), http: Arc::new(http) })
+        Ok(Application {
+            listener,
+            state: AppState::new(leptos_options, pool, auth, keys),
+            http: Arc::new(http),
+            daily_backups: None,
+        })
+    }
+
+    /// Takes a backup a day into a directory while serving (see `backup::daily`).
+    pub fn with_daily_backups(mut self, backups: DailyBackups) -> Application {
+        self.daily_backups = Some(backups);
+        self
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -74,6 +87,9 @@ impl Application {
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         spawn_session_cleanup(PgSessionStore::new(self.state.pool.clone()));
         spawn_material_releases(self.state.pool.clone());
+        if let Some(backups) = self.daily_backups {
+            crate::backup::daily::spawn(self.state.pool.clone(), backups);
+        }
         let app = router(self.state, self.http);
         // Pages stream in pieces; with Nagle's algorithm on, each small piece after the first
         // waited for the browser's delayed ACK (about 40 ms a page under keep-alive load).

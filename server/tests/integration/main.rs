@@ -108,6 +108,7 @@ mod audit_chain;
 mod audit_log_viewer;
 mod audit_trigger;
 mod authorization_matrix;
+mod backups;
 mod booking;
 mod care_team;
 mod clinical_notes;
