@@ -1,5 +1,5 @@
 //! Command-line interface: `serve` (default), `migrate`, `seed-demo`, `create-admin`, `keys`,
-//! `audit`.
+//! `audit`, `retention`.
 //! Every flag has an environment fallback, so the same binary runs from make, systemd or a
 //! container without a wrapper script.
 
@@ -17,6 +17,7 @@ use crate::audit::AuditCommand;
 use crate::client_addr::TrustedProxies;
 use crate::keys::{KeyFileArgs, KeysCommand};
 use crate::monitoring::MonitoringSettings;
+use crate::retention::RetentionCommand;
 use crate::startup::{Application, HttpSettings};
 use crate::{admin, connect, exit_code, init_tracing, seed, MIGRATOR};
 
@@ -56,6 +57,9 @@ enum Command {
     /// The audit trail: check its hash chain (`audit verify`).
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Data retention: remove what outlived its period now (`retention run [--dry-run]`).
+    #[command(subcommand)]
+    Retention(RetentionCommand),
 }
 
 #[derive(Debug, Args)]
@@ -186,6 +190,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CreateAdmin(args) => admin::create_admin(&pool, args).await,
         Command::Keys(command) => crate::keys::run(command, &cli.key_file, Some(&pool)).await,
         Command::Audit(command) => crate::audit::run(command, &pool).await,
+        Command::Retention(command) => crate::retention::run(command, &pool).await,
         Command::Routes => Ok(()),
     }
 }
