@@ -1,5 +1,5 @@
 //! Command-line interface: `serve` (default), `migrate`, `seed-demo`, `create-admin`, `keys`,
-//! `audit`, `backup`, `restore`.
+//! `audit`, `retention`, `backup`, `restore`.
 //! Every flag has an environment fallback, so the same binary runs from make, systemd or a
 //! container without a wrapper script.
 
@@ -20,6 +20,7 @@ use crate::backup::{BackupArgs, RestoreArgs};
 use crate::client_addr::TrustedProxies;
 use crate::keys::{KeyFileArgs, KeysCommand};
 use crate::monitoring::MonitoringSettings;
+use crate::retention::RetentionCommand;
 use crate::startup::{Application, HttpSettings};
 use crate::{admin, connect, exit_code, init_tracing, seed, MIGRATOR};
 
@@ -67,6 +68,9 @@ enum Command {
     Backup(BackupArgs),
     /// Load a backup into an empty database (DATABASE_URL).
     Restore(RestoreArgs),
+    /// Data retention: remove what outlived its period now (`retention run [--dry-run]`).
+    #[command(subcommand)]
+    Retention(RetentionCommand),
 }
 
 #[derive(Debug, Args)]
@@ -233,6 +237,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CreateAdmin(args) => admin::create_admin(&pool, args).await,
         Command::Keys(command) => crate::keys::run(command, &cli.key_file, Some(&pool)).await,
         Command::Audit(command) => crate::audit::run(command, &pool).await,
+        Command::Retention(command) => crate::retention::run(command, &pool).await,
         Command::Routes | Command::Backup(_) | Command::Restore(_) => Ok(()),
     }
 }

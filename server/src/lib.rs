@@ -15,6 +15,7 @@ pub mod headers;
 pub mod health;
 pub mod keys;
 pub mod monitoring;
+pub mod retention;
 pub mod seed;
 pub mod startup;
 
@@ -134,6 +135,11 @@ pub(crate) fn exit_code(result: anyhow::Result<()>) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // A broken audit chain was already described; it gets its own status for monitoring.
         Err(error) if error.is::<audit::ChainBroken>() => ExitCode::from(2),
+        // A skipped retention run is not a failure, but a script may want to know.
+        Err(error) if error.is::<retention::RunSkipped>() => {
+            eprintln!("{error}");
+            ExitCode::from(3)
+        }
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE

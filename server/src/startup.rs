@@ -87,6 +87,7 @@ impl Application {
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         spawn_session_cleanup(PgSessionStore::new(self.state.pool.clone()));
         spawn_material_releases(self.state.pool.clone());
+        spawn_retention(self.state.pool.clone());
         if let Some(backups) = self.daily_backups {
             crate::backup::daily::spawn(self.state.pool.clone(), backups);
         }
@@ -117,6 +118,22 @@ fn spawn_material_releases(pool: sqlx::PgPool) {
                 Ok(0) => {}
                 Ok(sent) => tracing::info!(sent, "released materials announced"),
                 Err(error) => tracing::warn!(%error, "announcing released materials failed"),
+            }
+        }
+    });
+}
+
+/// Data retention, daily: every server checks every hour, and the job runs when no other run
+/// holds its lock and the last real run is a day old (see `services::retention`). The first
+/// check waits a few minutes so a restart loop or a test server never runs it at once.
+fn spawn_retention(pool: sqlx::PgPool) {
+    tokio::spawn(async move {
+        let first = tokio::time::Instant::now() + std::time::Duration::from_secs(300);
+        let mut every_hour = tokio::time::interval_at(first, std::time::Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            if let Err(error) = app::server::services::retention::run_if_due(&pool).await {
+                tracing::warn!(%error, "the retention run failed");
             }
         }
     });

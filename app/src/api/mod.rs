@@ -25,6 +25,7 @@ pub mod notes;
 pub mod notifications;
 pub mod patients;
 pub mod portal;
+pub mod retention;
 pub mod scheduling;
 pub mod specialists;
 pub mod templates;
@@ -112,6 +113,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles::<clinic::GetClinicSetup>(ADMIN),
     roles::<clinic::SaveClinicRules>(ADMIN),
     roles::<clinic::SaveAppointmentType>(ADMIN),
+    roles::<retention::GetRetentionOverview>(ADMIN),
+    roles::<retention::SaveRetentionSettings>(ADMIN),
+    roles::<retention::RetentionDryRun>(ADMIN),
     roles::<feeds::FeedStatus>(FEED_OWNERS),
     roles::<feeds::CreateFeed>(FEED_OWNERS),
     roles::<feeds::RevokeFeed>(FEED_OWNERS),

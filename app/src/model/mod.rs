@@ -20,6 +20,7 @@ pub mod notes;
 pub mod notifications;
 pub mod patients;
 pub mod portal;
+pub mod retention;
 pub mod scheduling;
 pub mod specialists;
 pub mod templates;

@@ -1,9 +1,12 @@
-//! Clinic settings for admins: the booking rules and the types of appointment.
+//! Clinic settings for admins: the booking rules, the types of appointment and data retention.
 
 use leptos::prelude::*;
 
 use crate::api::clinic::{
     get_clinic_setup, AppointmentTypeRow, ClinicRules, SaveAppointmentType, SaveClinicRules, SLOT_STEPS,
+};
+use crate::api::retention::{
+    get_retention_overview, RetentionDryRun, RetentionReport, RetentionRun, RetentionSettings, SaveRetentionSettings,
 };
 use crate::components::button::{Button, Size, Variant};
 use crate::components::form::{field_error, ActionError, Choice, SelectField, TextField};
@@ -47,6 +50,7 @@ fn ClinicSettings() -> impl IntoView {
                 )
             })}
         </Transition>
+        <Retention />
     }
 }
 
@@ -267,4 +271,247 @@ fn TypesTable(types: Vec<AppointmentTypeRow>, save_type: ServerAction<SaveAppoin
             </div>
         </section>
     }
+}
+
+/// Data retention: the periods, a dry run (what would go now) and the latest runs.
+#[component]
+fn Retention() -> impl IntoView {
+    let save = ServerAction::<SaveRetentionSettings>::new();
+    let overview = Resource::new(move || save.version().get(), |_| get_retention_overview());
+    view! {
+        <section class="mt-8 max-w-3xl rounded-lg border border-slate-200 bg-white p-6" data-testid="data-retention">
+            <h2 class="text-xl font-semibold">"Data retention"</h2>
+            <p class="mt-1 text-sm text-slate-600">
+                "Once a day the server removes what is older than these periods. A patient's clinical data is erased by destroying their data key: it cannot be read again, in backups or in the audit log."
+            </p>
+            <Transition fallback=|| {
+                view! { <p class="mt-4">"Loading…"</p> }
+            }>
+                {move || Suspend::new(async move {
+                    let overview = overview.await?;
+                    Ok::<
+                        _,
+                        AppError,
+                    >(
+                        view! {
+                            <RetentionForm settings=overview.settings save />
+                            <DryRun />
+                            <RunLog runs=overview.runs />
+                        },
+                    )
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn RetentionForm(settings: RetentionSettings, save: ServerAction<SaveRetentionSettings>) -> impl IntoView {
+    let result = Signal::derive(move || save.value().get());
+    let form = RwSignal::new(settings);
+    let number_input = move |label: &'static str,
+                             name: &'static str,
+                             get: fn(&RetentionSettings) -> i32,
+                             set: fn(&mut RetentionSettings, i32)| {
+        view! {
+            <TextField
+                label
+                name
+                kind="number"
+                value=Signal::derive(move || form.with(|f| get(f).to_string()))
+                on_input=move |text: String| form.update(|f| set(f, number(&text)))
+                error=field_error(result, name)
+            />
+        }
+    };
+    view! {
+        <div class="mt-4 grid gap-3 sm:grid-cols-2">
+            {number_input("Audit log entries (years)", "audit_years", |f| f.audit_years, |f, v| f.audit_years = v)}
+            {number_input(
+                "Notifications (days)",
+                "notification_days",
+                |f| f.notification_days,
+                |f, v| f.notification_days = v,
+            )}
+            {number_input(
+                "Ended sessions and sign-in attempts (days)",
+                "sign_in_days",
+                |f| f.sign_in_days,
+                |f, v| f.sign_in_days = v,
+            )}
+            {number_input(
+                "Cancelled appointments (days)",
+                "cancelled_appointment_days",
+                |f| f.cancelled_appointment_days,
+                |f, v| f.cancelled_appointment_days = v,
+            )}
+            {number_input(
+                "Clinical data, after the patient's last activity (years)",
+                "clinical_years",
+                |f| f.clinical_years,
+                |f, v| f.clinical_years = v,
+            )}
+        </div>
+        <p class="mt-2 text-sm text-slate-600">
+            "Last activity: registration or a change to their details, a sign-in, an appointment, or a clinical note. Patients with an upcoming appointment are never erased."
+        </p>
+        <ActionError result />
+        {move || {
+            matches!(result.get(), Some(Ok(())))
+                .then(|| {
+                    view! {
+                        <p class="mt-3 rounded bg-green-50 p-3 text-green-800" role="status">
+                            "Saved."
+                        </p>
+                    }
+                })
+        }}
+        <Button
+            variant=Variant::Primary
+            class="mt-4"
+            disabled=save.pending()
+            on_click=move |()| {
+                save.dispatch(SaveRetentionSettings {
+                    settings: form.get_untracked(),
+                });
+            }
+        >
+            "Save the periods"
+        </Button>
+    }
+}
+
+#[component]
+fn DryRun() -> impl IntoView {
+    let dry_run = ServerAction::<RetentionDryRun>::new();
+    let result = Signal::derive(move || dry_run.value().get());
+    view! {
+        <div class="mt-6 border-t border-slate-200 pt-4">
+            <h3 class="text-lg font-semibold">"What would go now"</h3>
+            <p class="mt-1 text-sm text-slate-600">
+                "A dry run counts what the next run would remove, with the saved periods, and changes nothing."
+            </p>
+            <Button
+                class="mt-3"
+                disabled=dry_run.pending()
+                on_click=move |()| {
+                    dry_run.dispatch(RetentionDryRun {});
+                }
+            >
+                "Preview (dry run)"
+            </Button>
+            <ActionError result />
+            {move || match result.get() {
+                Some(Ok(report)) => Some(view! { <DryRunReport report /> }),
+                _ => None,
+            }}
+        </div>
+    }
+}
+
+const CELL: &str = "border-b border-slate-200 px-2 py-1 text-left align-top";
+
+#[component]
+fn DryRunReport(report: RetentionReport) -> impl IntoView {
+    let counts = report.counts;
+    let rows = [
+        ("Audit log entries", counts.audit_entries),
+        ("Notifications", counts.notifications),
+        ("Ended sessions", counts.sessions),
+        ("Sign-in attempts", counts.sign_in_attempts),
+        ("Cancelled appointments", counts.cancelled_appointments),
+        ("Patients whose clinical data would be erased", counts.erased_patients),
+    ];
+    let patients = report.patients;
+    view! {
+        <table class="mt-3 w-full text-sm" data-testid="dry-run">
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|(label, n)| {
+                        view! {
+                            <tr>
+                                <th scope="row" class=CELL>
+                                    {label}
+                                </th>
+                                <td class=CELL>{n}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        {(!patients.is_empty())
+            .then(|| {
+                view! {
+                    <ul class="mt-3 list-disc pl-6 text-sm" aria-label="Patients whose clinical data would be erased">
+                        {patients
+                            .into_iter()
+                            .map(|p| {
+                                view! {
+                                    <li>
+                                        {format!(
+                                            "{} ({}), last activity {}",
+                                            p.name,
+                                            p.email,
+                                            p.last_activity.format("%Y-%m-%d"),
+                                        )}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+            })}
+    }
+}
+
+#[component]
+fn RunLog(runs: Vec<RetentionRun>) -> impl IntoView {
+    if runs.is_empty() {
+        return view! { <p class="mt-6 text-sm text-slate-600">"No run yet."</p> }.into_any();
+    }
+    view! {
+        <h3 class="mt-6 text-lg font-semibold">"Latest runs"</h3>
+        <table class="mt-2 w-full text-sm" data-testid="retention-runs">
+            <thead>
+                <tr>
+                    <th class=CELL>"When (UTC)"</th>
+                    <th class=CELL>"Started by"</th>
+                    <th class=CELL>"Audit"</th>
+                    <th class=CELL>"Notifications"</th>
+                    <th class=CELL>"Sessions / sign-ins"</th>
+                    <th class=CELL>"Cancelled"</th>
+                    <th class=CELL>"Erased patients"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {runs
+                    .into_iter()
+                    .map(|run| {
+                        let by = match (run.started_by.as_str(), run.admin) {
+                            ("admin", Some(name)) => name,
+                            ("schedule", _) => "daily job".to_string(),
+                            ("command", _) => "command line".to_string(),
+                            (other, _) => other.to_string(),
+                        };
+                        let by = if run.dry_run { format!("{by} (dry run)") } else { by };
+                        let c = run.counts;
+                        view! {
+                            <tr>
+                                <td class=CELL>{run.started_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                <td class=CELL>{by}</td>
+                                <td class=CELL>{c.audit_entries}</td>
+                                <td class=CELL>{c.notifications}</td>
+                                <td class=CELL>{format!("{} / {}", c.sessions, c.sign_in_attempts)}</td>
+                                <td class=CELL>{c.cancelled_appointments}</td>
+                                <td class=CELL>{c.erased_patients}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
 }

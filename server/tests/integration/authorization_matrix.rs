@@ -69,6 +69,7 @@ pub fn allowed(endpoint: &str) -> &'static [Caller] {
         "emergency-access/open" => &[Specialist, OtherSpecialist],
         "emergency-access/pending" | "emergency-access/review" => &[Admin],
         "clinic/setup" | "clinic/save-rules" | "clinic/save-type" => &[Admin],
+        "retention/overview" | "retention/save-settings" | "retention/dry-run" => &[Admin],
         "care-team/list" | "care-team/assign" | "care-team/remove" => &[Admin],
         "users/list" | "users/get" | "users/create" | "users/update" | "users/set-active" | "users/reset-password" => {
             &[Admin]
@@ -259,6 +260,10 @@ pub fn arguments(clinic: &Clinic, endpoint: &str) -> Arguments {
             Arguments::Json(json!({ "rules": rules }))
         }
         "clinic/save-type" => form(&[("name", "Cupping"), ("duration_minutes", "45"), ("is_active", "true")]),
+        "retention/save-settings" => {
+            Arguments::Json(json!({ "settings": { "audit_years": 10, "notification_days": 365,
+            "sign_in_days": 90, "cancelled_appointment_days": 730, "clinical_years": 10 } }))
+        }
         "appointments/reschedule" => {
             let id = clinic.appointment_id.to_string();
             form(&[("appointment_id", &id), ("start", &bookable_start(11).to_rfc3339())])

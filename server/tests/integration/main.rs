@@ -46,6 +46,9 @@ macro_rules! with_every_endpoint {
             clinic_setup => "clinic/setup",
             clinic_save_rules => "clinic/save-rules",
             clinic_save_type => "clinic/save-type",
+            retention_overview => "retention/overview",
+            retention_save_settings => "retention/save-settings",
+            retention_dry_run => "retention/dry-run",
             feeds_status => "feeds/status",
             feeds_create => "feeds/create",
             feeds_revoke => "feeds/revoke",
@@ -126,6 +129,7 @@ mod page_statuses_and_assets;
 mod patients_and_charts;
 mod portal;
 mod rescheduling_and_feeds;
+mod retention;
 mod routes_command;
 mod schema_constraints;
 mod security_headers;

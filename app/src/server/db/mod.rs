@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod patient_keys;
 pub mod patients;
 pub mod portal;
+pub mod retention;
 pub mod scheduling;
 pub mod specialists;
 pub mod staff_calendar;

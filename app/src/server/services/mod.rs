@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod patient_vault;
 pub mod patients;
 pub mod portal;
+pub mod retention;
 pub mod slots;
 pub mod templates;
 pub mod users;
