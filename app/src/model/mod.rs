@@ -23,4 +23,5 @@ pub mod portal;
 pub mod scheduling;
 pub mod specialists;
 pub mod templates;
+pub mod two_factor;
 pub mod users;

@@ -9,6 +9,7 @@ use crate::api::specialists::list_specialists;
 use crate::api::users::{
     get_user, list_users, patient_options, CreateUser, IssuedPassword, ResetPassword, SetUserActive, UpdateUser,
 };
+use crate::pages::two_factor::ResetTwoFactorSection;
 use crate::components::button::{Button, ButtonLink, Size, Variant};
 use crate::components::form::{field_error, ActionError, Choice, SelectField, TextField, FIELD};
 use crate::components::page::Page;
@@ -415,6 +416,8 @@ fn EditUser() -> impl IntoView {
                                     })
                             }}
                             {d.patient_id.map(|patient_id| view! { <CareTeamSection patient_id /> })}
+                            {matches!(d.form.role.as_str(), "Admin" | "Specialist")
+                                .then(|| view! { <ResetTwoFactorSection user_id=id /> })}
                         }
                     })
             })}

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 use crate::api::clinic::{
     get_clinic_setup, AppointmentTypeRow, ClinicRules, SaveAppointmentType, SaveClinicRules, SLOT_STEPS,
 };
+use crate::api::two_factor::clinic_two_factor_rule;
+use crate::pages::two_factor::TwoFactorRuleSection;
 use crate::components::button::{Button, Size, Variant};
 use crate::components::form::{field_error, ActionError, Choice, SelectField, TextField};
 use crate::components::page::Page;
@@ -29,6 +31,7 @@ fn ClinicSettings() -> impl IntoView {
         }
     });
     let setup = Resource::new(move || refresh.get(), |_| get_clinic_setup());
+    let two_factor_rule = Resource::new(|| (), |_| clinic_two_factor_rule());
     view! {
         <h1 class="text-3xl font-semibold">"Clinic settings"</h1>
         <Transition fallback=|| {
@@ -36,6 +39,7 @@ fn ClinicSettings() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 let setup = setup.await?;
+                let two_factor_required = two_factor_rule.await?;
                 Ok::<
                     _,
                     AppError,
@@ -43,6 +47,7 @@ fn ClinicSettings() -> impl IntoView {
                     view! {
                         <RulesForm rules=setup.rules />
                         <TypesTable types=setup.types save_type />
+                        <TwoFactorRuleSection required=two_factor_required />
                     },
                 )
             })}

@@ -21,5 +21,6 @@ pub mod patients;
 pub mod portal;
 pub mod slots;
 pub mod templates;
+pub mod two_factor;
 pub mod users;
 pub mod zones;
