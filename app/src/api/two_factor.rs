@@ -41,7 +41,8 @@ pub async fn start_two_factor() -> Result<EnrolmentStart, AppError> {
 pub async fn confirm_two_factor(code: String) -> Result<RecoveryCodes, AppError> {
     crate::server::respond(async move {
         let (user, state) = crate::server::caller().await?;
-        let codes = crate::server::services::two_factor::confirm_enrolment(&state, user.user_id, bounded(&code)?).await?;
+        let codes =
+            crate::server::services::two_factor::confirm_enrolment(&state, user.user_id, bounded(&code)?).await?;
         Ok(RecoveryCodes { codes })
     })
     .await

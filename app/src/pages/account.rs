@@ -2,15 +2,15 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::account::{my_profile, ChangePassword, SignOutEverywhere};
-use crate::api::two_factor::my_two_factor;
-use crate::pages::two_factor::TwoFactorSection;
 use crate::api::feeds::{feed_status, CreateFeed, FeedLink, RevokeFeed};
+use crate::api::two_factor::my_two_factor;
 use crate::components::auth::use_auth;
 use crate::components::button::{Button, ButtonLink, ButtonType, Variant};
 use crate::components::form::{field_error, ActionError, FieldError, FIELD};
 use crate::components::layout::MessagePanel;
 use crate::components::page::Page;
 use crate::domain::role::Role;
+use crate::pages::two_factor::TwoFactorSection;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {

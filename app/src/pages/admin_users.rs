@@ -9,13 +9,13 @@ use crate::api::specialists::list_specialists;
 use crate::api::users::{
     get_user, list_users, patient_options, CreateUser, IssuedPassword, ResetPassword, SetUserActive, UpdateUser,
 };
-use crate::pages::two_factor::ResetTwoFactorSection;
 use crate::components::button::{Button, ButtonLink, Size, Variant};
 use crate::components::form::{field_error, ActionError, Choice, SelectField, TextField, FIELD};
 use crate::components::page::Page;
 use crate::domain::role::Role;
 use crate::domain::user_form::UserForm;
 use crate::error::AppError;
+use crate::pages::two_factor::ResetTwoFactorSection;
 
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {

@@ -6,11 +6,11 @@ use crate::api::clinic::{
     get_clinic_setup, AppointmentTypeRow, ClinicRules, SaveAppointmentType, SaveClinicRules, SLOT_STEPS,
 };
 use crate::api::two_factor::clinic_two_factor_rule;
-use crate::pages::two_factor::TwoFactorRuleSection;
 use crate::components::button::{Button, Size, Variant};
 use crate::components::form::{field_error, ActionError, Choice, SelectField, TextField};
 use crate::components::page::Page;
 use crate::error::AppError;
+use crate::pages::two_factor::TwoFactorRuleSection;
 
 #[component]
 pub fn ClinicSettingsPage() -> impl IntoView {

@@ -14,8 +14,8 @@ use super::db::users::{self as users_db, AccountRow};
 use super::password::{temporary_password_expired, verify_password, TEMPORARY_PASSWORD_EXPIRED};
 use super::state::{AppState, ClientAddr};
 use crate::domain::email::Email;
-use crate::error::AppError;
 use crate::domain::two_factor::{parse_code, SECOND_STEP_MINUTES};
+use crate::error::AppError;
 use crate::model::auth::{CurrentUser, SignInStep};
 use crate::model::endpoint::Endpoint;
 use crate::model::two_factor::{EnrolledSignIn, EnrolmentStart};
@@ -303,7 +303,8 @@ async fn pending_account(state: &AppState, enrol: bool) -> Result<AccountRow, Ap
 }
 
 /// The answer to a wrong, replayed or used-up code.
-pub const WRONG_CODE: &str = "That code is not right, or was used already. Type the current code from your app, or a recovery code.";
+pub const WRONG_CODE: &str =
+    "That code is not right, or was used already. Type the current code from your app, or a recovery code.";
 /// The answer while wrong codes keep this address out of the account.
 pub const CODE_THROTTLED: &str = "Too many wrong codes were tried. Please wait a few minutes before trying again.";
 

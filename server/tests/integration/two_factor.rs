@@ -97,10 +97,11 @@ async fn a_specialist_enrols_and_then_every_sign_in_needs_a_code_used_once(pool:
         .unwrap();
     assert!(!sealed.windows(secret.as_bytes().len()).any(|w| w == secret.as_bytes()));
     let compact = manual.replace(' ', "");
-    let audit_text: String = sqlx::query_scalar("select coalesce(string_agg(new_values::text, ' '), '') from audit_logs")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let audit_text: String =
+        sqlx::query_scalar("select coalesce(string_agg(new_values::text, ' '), '') from audit_logs")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert!(!audit_text.contains(&compact) && !audit_text.contains(&manual));
     assert!(audit_actions(&pool, clinic.specialist.user_id).await.iter().any(|(a, _)| a == "TWO_FACTOR_ENABLED"));
 
@@ -185,7 +186,11 @@ async fn wrong_codes_are_refused_counted_audited_and_throttled(pool: PgPool) {
                 .unwrap(),
         )
         .await;
-    assert!(metrics.body.contains(r#"syei_sign_in_failures_total{reason="wrong two-factor code"}"#), "{}", metrics.body);
+    assert!(
+        metrics.body.contains(r#"syei_sign_in_failures_total{reason="wrong two-factor code"}"#),
+        "{}",
+        metrics.body
+    );
 
     // Someone else's address is not locked: the owner signs in with the right code.
     let mut owner = Client::new(router.clone());
@@ -335,8 +340,7 @@ async fn turning_it_off_needs_the_password_and_a_code_and_an_admin_can_reset_it(
     let wrong_password =
         specialist.call("two-factor/disable", &[("current_password", "not it"), ("code", &code(&secret, 1))]).await;
     assert_eq!(wrong_password.status, 400);
-    let wrong_code =
-        specialist.call("two-factor/disable", &[("current_password", PASSWORD), ("code", "000000")]).await;
+    let wrong_code = specialist.call("two-factor/disable", &[("current_password", PASSWORD), ("code", "000000")]).await;
     assert_eq!(wrong_code.status, 400);
     assert_eq!(specialist.call("two-factor/status", &[]).await.json()["enrolled"], true);
     let off = specialist.call("two-factor/disable", &[("current_password", PASSWORD), ("code", &codes[0])]).await;
