@@ -349,7 +349,7 @@ async fn turning_it_off_needs_the_password_and_a_code_and_an_admin_can_reset_it(
     signed_in(&router, clinic.specialist.email).await;
 
     // Enrolled again, then locked out (phone lost): the admin resets it, and it is audited.
-    let (_, _) = enrol(&mut specialist).await;
+    enrol(&mut specialist).await;
     let mut admin = signed_in(&router, clinic.admin.email).await;
     let reset = admin.call("two-factor/reset", &[("user_id", &clinic.specialist.user_id.to_string())]).await;
     assert_eq!(reset.status, 200, "{}", reset.body);
