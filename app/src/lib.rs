@@ -46,6 +46,7 @@ use crate::pages::notifications::NotificationsPage;
 use crate::pages::patients::{ChartPage, PatientsPage};
 use crate::pages::record_views::RecordViewsPage;
 use crate::pages::templates::{TemplateEditPage, TemplatesPage};
+use crate::pages::two_factor::{SignInCodePage, SignInEnrolPage};
 use crate::pages::{home::HomePage, not_found::NotFoundPage};
 
 /// The pages that load together: each group is one split point of the WASM (`#[lazy]`), fetched
@@ -102,6 +103,8 @@ macro_rules! page_group {
 page_group!(account_pages, __preload_account_pages, AccountGroup {
     AccountRoute => AccountPage,
     ForcedPasswordRoute => ForcedPasswordPage,
+    SignInCodeRoute => SignInCodePage,
+    SignInEnrolRoute => SignInEnrolPage,
 });
 page_group!(home_pages, __preload_home_pages, HomeGroup {
     AdminHomeRoute => AdminHome,
@@ -237,6 +240,8 @@ pub fn App() -> impl IntoView {
                         // JavaScript gets the whole page (a lazy page would otherwise stream).
                         <Route ssr=SsrMode::Async path=path!("") view=HomePage />
                         <Route ssr=SsrMode::Async path=path!("/login") view=LoginPage />
+                        <Route ssr=SsrMode::Async path=path!("/login/code") view=SignInCodeRoute::lazy() />
+                        <Route ssr=SsrMode::Async path=path!("/login/enrol") view=SignInEnrolRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/account") view=AccountRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/account/password") view=ForcedPasswordRoute::lazy() />
                         <Route ssr=SsrMode::Async path=path!("/admin") view=AdminHomeRoute::lazy() />

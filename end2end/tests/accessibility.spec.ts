@@ -4,7 +4,7 @@ import type { Page } from "@playwright/test";
 
 /** Every page, as the person who uses it, scanned after hydration against WCAG 2.2 AA. */
 const pages: { who: keyof typeof demo | null; paths: string[] }[] = [
-  { who: null, paths: ["/", "/login"] },
+  { who: null, paths: ["/", "/login", "/login/code"] },
   {
     who: "patient",
     paths: ["/my-care", "/my-care/notes", "/my-care/materials", "/my-care/family", "/my-care/appointments", "/my-care/details", "/book", "/account", "/notifications"],

@@ -18,12 +18,12 @@ pub async fn get_current_user() -> Result<Option<SignedIn>, AppError> {
 }
 
 #[server(endpoint = "auth/login")]
-pub async fn login(email: String, password: String) -> Result<CurrentUser, AppError> {
+pub async fn login(email: String, password: String) -> Result<SignInStep, AppError> {
     crate::server::respond(async move {
         let (_, state) = crate::server::optional_caller().await?;
-        let user = crate::server::auth::sign_in(&state, &email, password).await?;
-        crate::server::show_after_plain_form_post(user.landing_path());
-        Ok(user)
+        let step = crate::server::auth::sign_in(&state, &email, password).await?;
+        crate::server::show_after_plain_form_post(step.next_path());
+        Ok(step)
     })
     .await
 }

@@ -29,6 +29,7 @@ pub mod retention;
 pub mod scheduling;
 pub mod specialists;
 pub mod templates;
+pub mod two_factor;
 pub mod users;
 
 use leptos::server_fn::ServerFn;
@@ -70,6 +71,19 @@ pub const ENDPOINTS: &[Endpoint] = &[
     during_password_change(roles::<account::MyProfile>(ALL_ROLES)),
     during_password_change(roles::<account::ChangePassword>(ALL_ROLES)),
     roles::<account::SignOutEverywhere>(ALL_ROLES),
+    // Two-factor sign-in: the second step works from the pending state a right password left
+    // in the session (no one is signed in yet), so those endpoints are public and refuse
+    // (401) without it; setting it up and turning it off are the staff's own.
+    public::<two_factor::SubmitSignInCode>(),
+    public::<two_factor::StartSignInEnrolment>(),
+    public::<two_factor::ConfirmSignInEnrolment>(),
+    roles::<two_factor::MyTwoFactor>(STAFF),
+    roles::<two_factor::StartTwoFactor>(STAFF),
+    roles::<two_factor::ConfirmTwoFactor>(STAFF),
+    roles::<two_factor::DisableTwoFactor>(STAFF),
+    roles::<two_factor::ResetTwoFactor>(ADMIN),
+    roles::<two_factor::ClinicTwoFactorRule>(ADMIN),
+    roles::<two_factor::SetClinicTwoFactorRule>(ADMIN),
     roles::<home::AdminSummary>(ADMIN),
     roles::<home::SpecialistToday>(&[Role::Specialist]),
     roles::<home::MyCare>(&[Role::Patient]),

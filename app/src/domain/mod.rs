@@ -15,4 +15,5 @@ pub mod password_policy;
 pub mod role;
 #[cfg(feature = "ssr")]
 pub mod slots;
+pub mod two_factor;
 pub mod user_form;

@@ -72,6 +72,9 @@ pub const PAGES: &[PageInfo] = &[
     page("/my-care/family", "Family access", Roles(&[Role::Patient]), None),
     page("/notifications", "Notifications", Roles(SIGNED_IN), None),
     page("/login", "Sign in", Anyone, None),
+    // The second step of a staff sign-in, and set-up during sign-in: nobody is signed in yet.
+    page("/login/code", "Two-factor sign-in", Anyone, None),
+    page("/login/enrol", "Set up two-factor sign-in", Anyone, None),
     // For every signed-in account, but it decides itself: the role gate sends accounts that must
     // change their password here, so it cannot stand in front of this page.
     page("/account/password", "Choose a new password", Anyone, None),

@@ -37,3 +37,25 @@ pub struct SignedIn {
     pub user: CurrentUser,
     pub unread_notifications: i64,
 }
+
+/// Where a sign-in stands after the password was right.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInStep {
+    /// Signed in.
+    SignedIn(CurrentUser),
+    /// Staff with two-factor sign-in: a code from their app (or a recovery code) comes next.
+    CodeNeeded,
+    /// Staff without it while the clinic requires it: they set it up before they get a session.
+    EnrolmentNeeded,
+}
+
+impl SignInStep {
+    /// The page that comes next.
+    pub fn next_path(&self) -> &'static str {
+        match self {
+            SignInStep::SignedIn(user) => user.landing_path(),
+            SignInStep::CodeNeeded => "/login/code",
+            SignInStep::EnrolmentNeeded => "/login/enrol",
+        }
+    }
+}

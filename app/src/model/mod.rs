@@ -24,4 +24,5 @@ pub mod retention;
 pub mod scheduling;
 pub mod specialists;
 pub mod templates;
+pub mod two_factor;
 pub mod users;

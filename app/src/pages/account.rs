@@ -3,12 +3,14 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::account::{my_profile, ChangePassword, SignOutEverywhere};
 use crate::api::feeds::{feed_status, CreateFeed, FeedLink, RevokeFeed};
+use crate::api::two_factor::my_two_factor;
 use crate::components::auth::use_auth;
 use crate::components::button::{Button, ButtonLink, ButtonType, Variant};
 use crate::components::form::{field_error, ActionError, FieldError, FIELD};
 use crate::components::layout::MessagePanel;
 use crate::components::page::Page;
 use crate::domain::role::Role;
+use crate::pages::two_factor::TwoFactorSection;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -26,6 +28,16 @@ fn AccountDetails() -> impl IntoView {
     let auth = use_auth();
     let profile = Resource::new(|| (), |_| my_profile());
     // Awaited in the same suspense as the profile (sibling suspenses break hydration).
+    // Staff only: their two-factor sign-in (same suspense, for the same reason).
+    let two_factor = Resource::new(
+        move || auth.user().map(|u| u.role),
+        |role| async move {
+            match role {
+                Some(role) if role.is_staff() => my_two_factor().await.map(Some),
+                _ => Ok(None),
+            }
+        },
+    );
     let feed = Resource::new(
         move || auth.user().map(|u| u.role),
         |role| async move {
@@ -42,6 +54,7 @@ fn AccountDetails() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 let feed = feed.await?;
+                let two_factor = two_factor.await?;
                 profile
                     .await
                     .map(|p| {
@@ -70,6 +83,7 @@ fn AccountDetails() -> impl IntoView {
                                     .collect_view()}
                             </dl>
                             {feed.map(|status| view! { <CalendarFeed status /> })}
+                            {two_factor.map(|status| view! { <TwoFactorSection status /> })}
                         }
                     })
             })}

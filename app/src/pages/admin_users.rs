@@ -15,6 +15,7 @@ use crate::components::page::Page;
 use crate::domain::role::Role;
 use crate::domain::user_form::UserForm;
 use crate::error::AppError;
+use crate::pages::two_factor::ResetTwoFactorSection;
 
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
@@ -415,6 +416,8 @@ fn EditUser() -> impl IntoView {
                                     })
                             }}
                             {d.patient_id.map(|patient_id| view! { <CareTeamSection patient_id /> })}
+                            {matches!(d.form.role.as_str(), "Admin" | "Specialist")
+                                .then(|| view! { <ResetTwoFactorSection user_id=id /> })}
                         }
                     })
             })}

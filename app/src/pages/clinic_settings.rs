@@ -8,10 +8,12 @@ use crate::api::clinic::{
 use crate::api::retention::{
     get_retention_overview, RetentionDryRun, RetentionReport, RetentionRun, RetentionSettings, SaveRetentionSettings,
 };
+use crate::api::two_factor::clinic_two_factor_rule;
 use crate::components::button::{Button, Size, Variant};
 use crate::components::form::{field_error, ActionError, Choice, SelectField, TextField};
 use crate::components::page::Page;
 use crate::error::AppError;
+use crate::pages::two_factor::TwoFactorRuleSection;
 
 #[component]
 pub fn ClinicSettingsPage() -> impl IntoView {
@@ -32,6 +34,7 @@ fn ClinicSettings() -> impl IntoView {
         }
     });
     let setup = Resource::new(move || refresh.get(), |_| get_clinic_setup());
+    let two_factor_rule = Resource::new(|| (), |_| clinic_two_factor_rule());
     view! {
         <h1 class="text-3xl font-semibold">"Clinic settings"</h1>
         <Transition fallback=|| {
@@ -39,6 +42,7 @@ fn ClinicSettings() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 let setup = setup.await?;
+                let two_factor_required = two_factor_rule.await?;
                 Ok::<
                     _,
                     AppError,
@@ -46,6 +50,7 @@ fn ClinicSettings() -> impl IntoView {
                     view! {
                         <RulesForm rules=setup.rules />
                         <TypesTable types=setup.types save_type />
+                        <TwoFactorRuleSection required=two_factor_required />
                     },
                 )
             })}

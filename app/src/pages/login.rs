@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use crate::api::auth::SignInStep;
 use crate::components::auth::use_auth;
 use crate::components::button::{Button, ButtonType, Variant};
 use crate::components::form::{field_error, FieldError, FIELD};
@@ -11,12 +12,15 @@ pub fn LoginPage() -> impl IntoView {
     let auth = use_auth();
     let result = Signal::derive(move || auth.login.value().get());
     let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(user)) = result.get() {
+    Effect::new(move |_| match result.get() {
+        Some(Ok(SignInStep::SignedIn(user))) => {
             let landing = user.landing_path();
             auth.signed_in_as(user);
             navigate(landing, Default::default());
         }
+        // Staff with two-factor sign-in: the code (or its set-up) comes next.
+        Some(Ok(step)) => navigate(step.next_path(), Default::default()),
+        _ => {}
     });
     let error = field_error(result, "email");
     let other_error = Signal::derive(move || match result.get() {

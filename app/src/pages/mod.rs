@@ -28,3 +28,4 @@ pub mod patients;
 pub mod plans;
 pub mod record_views;
 pub mod templates;
+pub mod two_factor;

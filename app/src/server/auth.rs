@@ -14,11 +14,18 @@ use super::db::users::{self as users_db, AccountRow};
 use super::password::{temporary_password_expired, verify_password, TEMPORARY_PASSWORD_EXPIRED};
 use super::state::{AppState, ClientAddr};
 use crate::domain::email::Email;
+use crate::domain::two_factor::{parse_code, SECOND_STEP_MINUTES};
 use crate::error::AppError;
-use crate::model::auth::CurrentUser;
+use crate::model::auth::{CurrentUser, SignInStep};
 use crate::model::endpoint::Endpoint;
+use crate::model::two_factor::{EnrolledSignIn, EnrolmentStart};
+use crate::server::db::two_factor as two_factor_db;
+use crate::server::services::two_factor as two_factor_service;
 
 const SESSION_KEY: &str = "auth";
+/// The state between a right password and the second step (two-factor staff). Kept in the
+/// server-side session record, apart from `SESSION_KEY`: it signs nobody in.
+const PENDING_KEY: &str = "second_step";
 /// Refresh the idle clock at most this often, so reading a page is not a write every time.
 const TOUCH_EVERY_SECONDS: i64 = 60;
 
@@ -29,6 +36,16 @@ struct SessionAuth {
     epoch: i32,
     signed_in_at: i64,
     last_seen_at: i64,
+}
+
+/// A right password, waiting for the second step: whose, and since when.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct PendingSecondStep {
+    user_id: Uuid,
+    epoch: i32,
+    started_at: i64,
+    /// The person has no two-factor sign-in yet and the clinic requires it: they set it up.
+    enrol: bool,
 }
 
 async fn session() -> Result<Session, AppError> {
@@ -107,7 +124,7 @@ fn throttle_key(ip: Option<IpAddr>) -> IpAddr {
     ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
 }
 
-pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<CurrentUser, AppError> {
+pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<SignInStep, AppError> {
     let ip = client_ip();
     let throttle_ip = throttle_key(ip);
     if state.login_limiter.check_key(&throttle_ip).is_err() {
@@ -187,8 +204,57 @@ pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<
         return Err(AppError::invalid("email", TEMPORARY_PASSWORD_EXPIRED));
     }
 
+    // Staff with two-factor sign-in, or without it where the clinic requires it, get no session
+    // yet: only a short-lived pending second step. The address's failures are not forgotten
+    // here either (the right password alone does not reset the backoff on codes).
+    if account.role.is_staff() {
+        let enrol = if two_factor_db::is_enrolled(&state.pool, account.user_id).await? {
+            Some(false)
+        } else if two_factor_db::required_by_clinic(&state.pool).await? {
+            Some(true)
+        } else {
+            None
+        };
+        if let Some(enrol) = enrol {
+            let mut conn = state.pool.acquire().await?;
+            audit::record(
+                &mut conn,
+                AuditEvent {
+                    actor: Some(account.user_id),
+                    action: "LOGIN_PASSWORD_OK",
+                    table_name: "users",
+                    record_id: Some(account.user_id),
+                    details: Some(json!({ "next": if enrol { "two-factor set-up" } else { "two-factor code" } })),
+                    ip,
+                },
+            )
+            .await?;
+            let session = session().await?;
+            session.cycle_id().await.map_err(AppError::internal)?;
+            session.remove_value(SESSION_KEY).await.map_err(AppError::internal)?;
+            let pending = PendingSecondStep {
+                user_id: account.user_id,
+                epoch: account.session_epoch,
+                started_at: Utc::now().timestamp(),
+                enrol,
+            };
+            session.insert(PENDING_KEY, &pending).await.map_err(AppError::internal)?;
+            return Ok(if enrol { SignInStep::EnrolmentNeeded } else { SignInStep::CodeNeeded });
+        }
+    }
+    finish_sign_in(state, &account, None).await.map(SignInStep::SignedIn)
+}
+
+/// Starts the session of `account`, whose sign-in is complete (`second_factor`: how the second
+/// step was passed, for staff with two-factor sign-in).
+async fn finish_sign_in(
+    state: &AppState,
+    account: &AccountRow,
+    second_factor: Option<&str>,
+) -> Result<CurrentUser, AppError> {
+    let ip = client_ip();
     let mut tx = audit::begin_as(&state.pool, account.user_id).await?;
-    users_db::record_successful_sign_in(&mut tx, account.user_id, throttle_ip).await?;
+    users_db::record_successful_sign_in(&mut tx, account.user_id, throttle_key(ip)).await?;
     audit::record(
         &mut tx,
         AuditEvent {
@@ -196,7 +262,7 @@ pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<
             action: "LOGIN",
             table_name: "users",
             record_id: Some(account.user_id),
-            details: None,
+            details: second_factor.map(|method| json!({ "second_factor": method })),
             ip,
         },
     )
@@ -206,11 +272,132 @@ pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<
     // A fresh session id at sign-in, so an id planted before it (session fixation) is worthless.
     let session = session().await?;
     session.cycle_id().await.map_err(AppError::internal)?;
+    session.remove_value(PENDING_KEY).await.map_err(AppError::internal)?;
     let now = Utc::now().timestamp();
     let auth =
         SessionAuth { user_id: account.user_id, epoch: account.session_epoch, signed_in_at: now, last_seen_at: now };
     session.insert(SESSION_KEY, &auth).await.map_err(AppError::internal)?;
     Ok(account.current_user())
+}
+
+/// The answer when the pending second step is missing or over.
+pub const SECOND_STEP_EXPIRED: &str = "Your sign-in has timed out. Please sign in again with your email and password.";
+
+/// The account whose right password this browser gave, if its pending second step (of the kind
+/// asked for) is still on: not expired, the account still active and on the same epoch.
+async fn pending_account(state: &AppState, enrol: bool) -> Result<AccountRow, AppError> {
+    let session = session().await?;
+    let pending = session.get::<PendingSecondStep>(PENDING_KEY).await.map_err(AppError::internal)?;
+    let Some(pending) = pending.filter(|p| p.enrol == enrol) else {
+        return Err(AppError::Unauthenticated);
+    };
+    let expired = Utc::now().timestamp() - pending.started_at > SECOND_STEP_MINUTES * 60;
+    let account = if expired { None } else { users_db::find_account_by_id(&state.pool, pending.user_id).await? };
+    match account {
+        Some(account) if account.is_active && account.session_epoch == pending.epoch => Ok(account),
+        _ => {
+            session.remove_value(PENDING_KEY).await.map_err(AppError::internal)?;
+            Err(AppError::Unauthenticated)
+        }
+    }
+}
+
+/// The answer to a wrong, replayed or used-up code.
+pub const WRONG_CODE: &str =
+    "That code is not right, or was used already. Type the current code from your app, or a recovery code.";
+/// The answer while wrong codes keep this address out of the account.
+pub const CODE_THROTTLED: &str = "Too many wrong codes were tried. Please wait a few minutes before trying again.";
+
+/// Checks and uses up a second factor of `account`, throttled exactly like passwords: a locked
+/// address is refused without looking at the code, and a wrong code counts as a failed sign-in
+/// (per-address backoff, per-account ceiling), is audited as `failed_action` and counted.
+async fn check_code_throttled(
+    state: &AppState,
+    account: &AccountRow,
+    actor: Option<Uuid>,
+    code: &str,
+    failed_action: &str,
+) -> Result<&'static str, AppError> {
+    let ip = client_ip();
+    let throttle_ip = throttle_key(ip);
+    let throttled = users_db::is_locked(&state.pool, account.user_id, throttle_ip).await?;
+    let method = match (throttled, parse_code(code)) {
+        (false, Some(factor)) => two_factor_service::use_second_factor(state, account.user_id, &factor).await?,
+        _ => None,
+    };
+    if let Some(method) = method {
+        return Ok(method);
+    }
+    let reason = if throttled { "two-factor throttled" } else { "wrong two-factor code" };
+    let mut tx = state.pool.begin().await?;
+    if !throttled {
+        users_db::record_failed_sign_in(&mut tx, account.user_id, throttle_ip).await?;
+    }
+    audit::record(
+        &mut tx,
+        AuditEvent {
+            actor,
+            action: failed_action,
+            table_name: "users",
+            record_id: Some(account.user_id),
+            details: Some(json!({ "reason": reason })),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    crate::server::telemetry::sign_in_failed(reason);
+    Err(AppError::invalid("code", if throttled { CODE_THROTTLED } else { WRONG_CODE }))
+}
+
+/// The second step of a staff sign-in: a code from the app, or a recovery code.
+pub async fn second_step(state: &AppState, code: &str) -> Result<CurrentUser, AppError> {
+    if state.login_limiter.check_key(&throttle_key(client_ip())).is_err() {
+        return Err(AppError::TooManyRequests);
+    }
+    let account = pending_account(state, false).await?;
+    let method = check_code_throttled(state, &account, None, code, "LOGIN_FAILED").await?;
+    finish_sign_in(state, &account, Some(method)).await
+}
+
+/// Set-up during sign-in (the clinic requires two-factor sign-in and this person has none yet):
+/// the secret for their app.
+pub async fn start_pending_enrolment(state: &AppState) -> Result<EnrolmentStart, AppError> {
+    if state.login_limiter.check_key(&throttle_key(client_ip())).is_err() {
+        return Err(AppError::TooManyRequests);
+    }
+    let account = pending_account(state, true).await?;
+    two_factor_service::start_enrolment(state, account.user_id, &account.email).await
+}
+
+/// Set-up during sign-in, confirmed with a code: two-factor sign-in is on, the session starts,
+/// and the recovery codes are shown (once).
+pub async fn confirm_pending_enrolment(state: &AppState, code: &str) -> Result<EnrolledSignIn, AppError> {
+    if state.login_limiter.check_key(&throttle_key(client_ip())).is_err() {
+        return Err(AppError::TooManyRequests);
+    }
+    let account = pending_account(state, true).await?;
+    let recovery_codes = two_factor_service::confirm_enrolment(state, account.user_id, code).await?;
+    let user = finish_sign_in(state, &account, Some("set up at sign-in")).await?;
+    Ok(EnrolledSignIn { user, recovery_codes })
+}
+
+/// Turning two-factor sign-in off: the current password (throttled) and a code, so neither a
+/// session left open nor a stolen password alone can remove it.
+pub async fn disable_two_factor(
+    state: &AppState,
+    user: &CurrentUser,
+    current_password: String,
+    code: &str,
+) -> Result<(), AppError> {
+    check_password_of(state, user, current_password, false).await?;
+    let account = users_db::find_account_by_id(&state.pool, user.user_id).await?.ok_or(AppError::Unauthenticated)?;
+    if !two_factor_db::is_enrolled(&state.pool, user.user_id).await? {
+        return Err(AppError::invalid("code", "Two-factor sign-in is not on for this account."));
+    }
+    check_code_throttled(state, &account, Some(user.user_id), code, "REAUTH_FAILED").await?;
+    two_factor_service::remove(state, user.user_id, user.user_id, "TWO_FACTOR_DISABLED").await?;
+    Ok(())
 }
 
 /// The answer while wrong current passwords keep this address out of the account.
@@ -222,6 +409,17 @@ pub const CURRENT_PASSWORD_THROTTLED: &str =
 /// the password, so wrong answers count against the same per-address backoff and per-account
 /// ceiling as failed sign-ins, and a locked address is refused without hashing at all.
 pub async fn check_current_password(state: &AppState, user: &CurrentUser, password: String) -> Result<(), AppError> {
+    check_password_of(state, user, password, true).await
+}
+
+/// [`check_current_password`]; `forgive_failures`: a right password clears this address's
+/// failures (not when a code is checked next, whose failures must keep counting).
+async fn check_password_of(
+    state: &AppState,
+    user: &CurrentUser,
+    password: String,
+    forgive_failures: bool,
+) -> Result<(), AppError> {
     let ip = client_ip();
     let throttle_ip = throttle_key(ip);
     if state.login_limiter.check_key(&throttle_ip).is_err() {
@@ -232,8 +430,10 @@ pub async fn check_current_password(state: &AppState, user: &CurrentUser, passwo
     }
     let account = users_db::find_account_by_id(&state.pool, user.user_id).await?.ok_or(AppError::Unauthenticated)?;
     if verify_password(password, Some(account.password_hash)).await? {
-        let mut conn = state.pool.acquire().await?;
-        users_db::clear_address_throttle(&mut conn, user.user_id, throttle_ip).await?;
+        if forgive_failures {
+            let mut conn = state.pool.acquire().await?;
+            users_db::clear_address_throttle(&mut conn, user.user_id, throttle_ip).await?;
+        }
         return Ok(());
     }
     let mut tx = state.pool.begin().await?;

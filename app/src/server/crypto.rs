@@ -125,6 +125,26 @@ impl MasterKeys {
     }
 }
 
+impl MasterKeys {
+    /// Seals a small server-side secret that belongs to no patient (a staff member's TOTP
+    /// secret) under the current master key. `context` says what it is and whose, and is
+    /// authenticated: the sealed bytes copied to another account do not open. Returns the id
+    /// of the master key used, to be stored beside it.
+    pub fn seal_secret(&self, context: &[u8], secret: &[u8]) -> Result<(String, Vec<u8>), AppError> {
+        let current = self.current();
+        Ok((current.id.clone(), seal_raw(&current.key, secret, context)?))
+    }
+
+    /// Opens what [`MasterKeys::seal_secret`] sealed. Refused for an unknown master key, another
+    /// context or altered bytes.
+    pub fn open_secret(&self, master_key_id: &str, context: &[u8], sealed: &[u8]) -> Result<Vec<u8>, AppError> {
+        let master = self
+            .by_id(master_key_id)
+            .ok_or_else(|| AppError::internal(format!("master key {master_key_id} is not in the key file")))?;
+        open_raw(&master.key, sealed, context)
+    }
+}
+
 fn wrap_aad(data_key_id: Uuid, patient_id: Uuid) -> Vec<u8> {
     [b"syei/data-key/v1/".as_slice(), data_key_id.as_bytes(), patient_id.as_bytes()].concat()
 }
@@ -267,6 +287,18 @@ mod tests {
         let only_new = MasterKeys::new(vec![rotated.current().clone()]).unwrap();
         let reopened = only_new.unwrap("mk-new", key.id, patient, &wrapped_new).unwrap();
         assert_eq!(reopened.open("emergency_contact", &sealed).unwrap(), "Pablo · +34 600");
+    }
+
+    #[test]
+    fn a_sealed_secret_opens_only_in_its_own_context() {
+        let master = keys(&["mk-1"]);
+        let (key_id, sealed) = master.seal_secret(b"totp/alice", b"twenty secret bytes!").unwrap();
+        assert_eq!(key_id, "mk-1");
+        assert!(!sealed.windows(6).any(|w| w == b"secret"));
+        assert_eq!(master.open_secret("mk-1", b"totp/alice", &sealed).unwrap(), b"twenty secret bytes!");
+        assert!(master.open_secret("mk-1", b"totp/bob", &sealed).is_err());
+        assert!(master.open_secret("mk-2", b"totp/alice", &sealed).is_err());
+        assert!(keys(&["mk-1"]).open_secret("mk-1", b"totp/alice", &sealed).is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod services;
 pub mod session_store;
 pub mod state;
 pub mod telemetry;
+pub mod totp;
 
 use crate::error::AppError;
 use crate::model::auth::CurrentUser;

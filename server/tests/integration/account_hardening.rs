@@ -59,7 +59,7 @@ async fn a_temporary_password_expires_after_72_hours_and_says_so_only_to_who_kno
     let mut patient = Client::new(router.clone());
     let fresh = patient.login(clinic.patient.email, &temporary).await;
     assert_eq!(fresh.status, 200, "{}", fresh.body);
-    assert_eq!(fresh.json()["must_change_password"], true);
+    assert_eq!(fresh.json()["SignedIn"]["must_change_password"], true);
 
     // 73 hours on, it does not. A wrong password gets the usual answer, the same as for an
     // email nobody has: the expiry is no hint to someone who does not know the password.

@@ -52,6 +52,13 @@ pub fn email(clinic: &Clinic, caller: Caller) -> Option<&'static str> {
 pub fn allowed(endpoint: &str) -> &'static [Caller] {
     match endpoint {
         "specialists/list" | "auth/me" | "auth/login" => &EVERY_CALLER,
+        // Public: they act on the pending second step a right password left (401 without one).
+        "auth/second-step" | "auth/enrol-start" | "auth/enrol-confirm" => &EVERY_CALLER,
+        // Two-factor sign-in is for staff; the admin resets it and sets the clinic's rule.
+        "two-factor/status" | "two-factor/start" | "two-factor/confirm" | "two-factor/disable" => {
+            &[Specialist, OtherSpecialist, Admin]
+        }
+        "two-factor/reset" | "clinic/two-factor-rule" | "clinic/set-two-factor-rule" => &[Admin],
         "auth/logout" | "account/profile" | "account/change-password" | "account/sign-out-everywhere" => SIGNED_IN,
         "home/admin-summary" => &[Admin],
         "home/specialist-today" => &[Specialist, OtherSpecialist],
@@ -149,6 +156,10 @@ fn refused_by_design(endpoint: &str) -> Option<u16> {
     match endpoint {
         // A wrong password: refused alike for everyone (the refusal must not tell who exists).
         "auth/login" => Some(400),
+        // No right password came first: there is no pending second step to act on.
+        "auth/second-step" | "auth/enrol-start" | "auth/enrol-confirm" => Some(401),
+        // Nothing set up to confirm / not turned on: a code cannot be right.
+        "two-factor/confirm" | "two-factor/disable" => Some(400),
         _ => None,
     }
 }
@@ -204,6 +215,10 @@ pub fn arguments(clinic: &Clinic, endpoint: &str) -> Arguments {
     let patient_id = clinic.patient_id.to_string();
     match endpoint {
         "auth/login" => form(&[("email", "nobody@clinic.example"), ("password", "wrong password")]),
+        "auth/second-step" | "auth/enrol-confirm" | "two-factor/confirm" => form(&[("code", "123456")]),
+        "two-factor/disable" => form(&[("current_password", PASSWORD), ("code", "123456")]),
+        "two-factor/reset" => form(&[("user_id", &clinic.specialist.user_id.to_string())]),
+        "clinic/set-two-factor-rule" => form(&[("required", "false")]),
         "account/change-password" => form(&[
             ("current_password", PASSWORD),
             ("new_password", "a new password 123"),

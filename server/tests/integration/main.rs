@@ -16,6 +16,16 @@ macro_rules! with_every_endpoint {
             account_profile => "account/profile",
             account_change_password => "account/change-password",
             account_sign_out_everywhere => "account/sign-out-everywhere",
+            auth_second_step => "auth/second-step",
+            auth_enrol_start => "auth/enrol-start",
+            auth_enrol_confirm => "auth/enrol-confirm",
+            two_factor_status => "two-factor/status",
+            two_factor_start => "two-factor/start",
+            two_factor_confirm => "two-factor/confirm",
+            two_factor_disable => "two-factor/disable",
+            two_factor_reset => "two-factor/reset",
+            clinic_two_factor_rule => "clinic/two-factor-rule",
+            clinic_set_two_factor_rule => "clinic/set-two-factor-rule",
             home_admin_summary => "home/admin-summary",
             home_specialist_today => "home/specialist-today",
             home_my_care => "home/my-care",
@@ -134,3 +144,4 @@ mod routes_command;
 mod schema_constraints;
 mod security_headers;
 mod sessions_and_sign_in;
+mod two_factor;

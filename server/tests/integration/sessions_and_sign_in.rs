@@ -24,7 +24,7 @@ async fn signing_in_issues_a_new_session_id_and_the_old_one_dies(pool: PgPool) {
     let mut client = Client::new(app(pool.clone()));
     let first = client.login(clinic.patient.email, PASSWORD).await;
     assert_eq!(first.status, 200, "{}", first.body);
-    assert_eq!(first.json()["role"], "Patient");
+    assert_eq!(first.json()["SignedIn"]["role"], "Patient");
     let first_cookie = client.cookie.clone().unwrap();
     let set_cookie = first.set_cookie.unwrap();
     assert!(set_cookie.starts_with("__Host-syei_session="), "{set_cookie}");
@@ -348,7 +348,7 @@ async fn a_temporary_password_must_be_replaced_before_anything_else(pool: PgPool
     let mut patient = Client::new(router);
     assert_eq!(patient.login(clinic.patient.email, PASSWORD).await.status, 400, "the old password is gone");
     let signed_in = patient.login(clinic.patient.email, &temporary).await;
-    assert_eq!(signed_in.json()["must_change_password"], true);
+    assert_eq!(signed_in.json()["SignedIn"]["must_change_password"], true);
     assert_eq!(patient.call("home/my-care", &[]).await.status, 403);
 
     let mismatch = patient

@@ -23,6 +23,7 @@ pub mod scheduling;
 pub mod specialists;
 pub mod staff_calendar;
 pub mod templates;
+pub mod two_factor;
 pub mod users;
 
 /// A search box's text as an `ilike ... escape '\\'` pattern: `%` and `_` typed into it are

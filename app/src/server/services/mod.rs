@@ -22,5 +22,6 @@ pub mod portal;
 pub mod retention;
 pub mod slots;
 pub mod templates;
+pub mod two_factor;
 pub mod users;
 pub mod zones;
