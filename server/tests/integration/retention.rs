@@ -374,6 +374,7 @@ async fn a_dry_run_counts_exactly_what_a_run_then_removes(pool: PgPool) {
         let mut tx = pool.begin().await.unwrap();
         for setup in [
             "create role retention_intruder",
+            "grant usage on schema public to retention_intruder",
             "grant select, delete on audit_logs, audit_chain to retention_intruder",
             "select set_config('syei.audit_purge', 'on', true)",
             "set local role retention_intruder",

@@ -17,21 +17,33 @@ pub fn test_keys() -> app::server::crypto::MasterKeys {
     KEYS.get_or_init(|| MasterKeys::new(vec![MasterKey::generate("mk-test".into())]).unwrap()).clone()
 }
 
-/// A pool on the same test database as `owner_pool`, logged in as the app role `syei_app` (from
-/// SYEI_APP_DATABASE_URL, which `make test` sets up): the server under test runs with the
+/// The pool on the same test database as `owner_pool`, logged in as the app role `syei_app`
+/// (from SYEI_APP_DATABASE_URL, which `make test` sets up): the server under test runs with the
 /// rights it has in production, so every HTTP test also proves the app needs no more.
-/// It closes when the test's own pool closes, so the test database can be dropped.
+/// One pool per test database, shared by all the servers a test starts (as they share the test's
+/// own pool), so a test with many servers does not open ten connections for each. It closes when
+/// the test's own pool closes, so the test database can be dropped.
 pub fn app_role_pool(owner_pool: &PgPool) -> PgPool {
     use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static APP_POOLS: LazyLock<Mutex<HashMap<String, PgPool>>> = LazyLock::new(Default::default);
+
+    let database = owner_pool.connect_options().get_database().expect("the test database's name").to_string();
+    let mut pools = APP_POOLS.lock().unwrap();
+    if let Some(pool) = pools.get(&database).filter(|pool| !pool.is_closed()) {
+        return pool.clone();
+    }
     let url = std::env::var("SYEI_APP_DATABASE_URL")
         .expect("SYEI_APP_DATABASE_URL is not set: run the tests with `make test` (it creates the app role)");
-    let database = owner_pool.connect_options().get_database().expect("the test database's name").to_string();
     let options =
         url.parse::<PgConnectOptions>().expect("SYEI_APP_DATABASE_URL is a PostgreSQL URL").database(&database);
     let app_pool = PgPoolOptions::new().max_connections(10).connect_lazy_with(options);
+    pools.insert(database.clone(), app_pool.clone());
     let (owner, app) = (owner_pool.clone(), app_pool.clone());
     tokio::spawn(async move {
         owner.close_event().await;
+        APP_POOLS.lock().unwrap().remove(&database);
         app.close().await;
     });
     app_pool
