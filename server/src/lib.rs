@@ -21,7 +21,7 @@ pub mod startup;
 
 use std::process::ExitCode;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -35,7 +35,7 @@ use axum::routing::get;
 use axum::Extension;
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::ConnectOptions;
 use sqlx::PgPool;
@@ -54,7 +54,7 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 /// outside in: tracing, security headers, request metrics, the client's address, the cross-site
 /// write check, sessions (kept in PostgreSQL), and the server-function gate.
 pub fn router(state: AppState, http: Arc<HttpSettings>) -> Router {
-    let routes = generate_route_list(App);
+    let routes = app_routes();
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
     let sessions = SessionManagerLayer::new(PgSessionStore::new(state.pool.clone()))
@@ -105,6 +105,20 @@ pub fn router(state: AppState, http: Arc<HttpSettings>) -> Router {
         .layer(axum::middleware::from_fn(compression::no_compression_for_cross_site_requests))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The app's page routes, generated once per process and before any server of it renders.
+///
+/// Why once: generating them renders the app with resource loading suppressed through a flag
+/// that is global to the process (leptos_server's `SuppressResourceLoad`), and a resource first
+/// polled by another request while that flag is up waits forever: its page never finishes
+/// (leptos-rs/leptos#4773). A process that starts a second server while the first one serves
+/// (the HTTP tests start hundreds) would now and then leave a request hanging. `OnceLock` makes
+/// any other caller wait for the first generation, and no server can serve before it has its
+/// routes, so no page is ever rendered while the flag is up.
+fn app_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Opens the pool. The URL is never logged: it carries the database password. Statements slower

@@ -135,6 +135,7 @@ mod least_privilege;
 mod material_files;
 mod monitoring;
 mod note_attachments;
+mod page_statuses_and_assets;
 mod patients_and_charts;
 mod portal;
 mod rescheduling_and_feeds;

@@ -31,6 +31,13 @@ pub fn app(pool: PgPool) -> TestApp {
     app_with(pool, AuthSettings::default())
 }
 
+/// A server on exactly `pool` (not the app role's shared one): for a server on a runtime of its
+/// own, whose connections must be its own.
+pub fn app_on_pool(pool: PgPool) -> TestApp {
+    let options = LeptosOptions::builder().output_name("syei").build();
+    start(options, pool, AuthSettings::default(), TrustedProxies::none())
+}
+
 pub fn app_with(pool: PgPool, settings: AuthSettings) -> TestApp {
     spawn(pool, settings, TrustedProxies::none())
 }
@@ -54,18 +61,22 @@ fn spawn(pool: PgPool, settings: AuthSettings, trusted_proxies: TrustedProxies) 
 }
 
 fn spawn_with(
-    mut options: LeptosOptions,
+    options: LeptosOptions,
     pool: PgPool,
     settings: AuthSettings,
     trusted_proxies: TrustedProxies,
 ) -> TestApp {
+    let pool = super::app_role_pool(&pool);
+    start(options, pool, settings, trusted_proxies)
+}
+
+fn start(mut options: LeptosOptions, pool: PgPool, settings: AuthSettings, trusted_proxies: TrustedProxies) -> TestApp {
     options.site_addr = "127.0.0.1:0".parse().unwrap();
     let http = HttpSettings {
         public_origin: PUBLIC_ORIGIN.to_string(),
         trusted_proxies,
         monitoring: MonitoringSettings { metrics_token: Some(METRICS_TOKEN.to_string()), ..Default::default() },
     };
-    let pool = super::app_role_pool(&pool);
     let application = Application::build(options, pool, settings, http, super::test_keys()).expect("bind a free port");
     let addr = application.local_addr();
     tokio::spawn(application.run_until_stopped(std::future::pending()));
@@ -107,7 +118,10 @@ impl Client {
     pub async fn send(&mut self, request: Request<Body>) -> Response {
         let (parts, body) = request.into_parts();
         let body = body.collect().await.unwrap().to_bytes();
+        // A request that never ends fails the test that made it (naming it), rather than hold
+        // up the whole run until CI's limit.
         let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(120))
             .local_address(self.ip)
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -2,6 +2,8 @@
 //! a role that may not use it, 401 when signed out, 404 only for unknown addresses), and the
 //! built assets are sent precompressed and cached for good.
 
+use std::time::Duration;
+
 use app::domain::pages::PAGES;
 use app::domain::role::Role;
 use sqlx::PgPool;
@@ -73,6 +75,44 @@ async fn a_signed_in_page_is_rendered_with_its_content_not_a_fallback(pool: PgPo
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Book an appointment"), "{}", page.body);
     assert!(!page.body.contains("Page not found"), "{}", page.body);
+}
+
+/// Servers starting in the same process while another one renders pages (the HTTP tests start
+/// hundreds, each on its own thread) never leave a page unanswered. Each used to generate the
+/// route list, which holds a process-wide "suppress resource loading" flag while it runs, and a
+/// page whose data was first asked for meanwhile never finished (leptos-rs/leptos#4773).
+#[sqlx::test(migrations = "../migrations")]
+async fn pages_keep_answering_while_other_servers_start(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    let mut patient = Client::new(app(pool.clone()));
+    assert_eq!(patient.login(clinic.patient.email, PASSWORD).await.status, 200);
+
+    // Other servers start on a thread and runtime of their own, as other tests' servers do, with
+    // a pool of their own (a pool's connections belong to the runtime that opened them).
+    let options = pool.connect_options().as_ref().clone();
+    let starter = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let own_pool = sqlx::postgres::PgPoolOptions::new().max_connections(2).connect_lazy_with(options);
+            for _ in 0..40 {
+                let started = crate::common::http::app_on_pool(own_pool.clone());
+                // The routes are made before the first answer, so this one means they exist.
+                assert_eq!(Client::new(started).get("/healthz").await.status, 200);
+            }
+            own_pool.close().await;
+        });
+    });
+
+    let mut rendered = 0;
+    while !starter.is_finished() || rendered < 10 {
+        let page = tokio::time::timeout(Duration::from_secs(20), patient.get("/book"))
+            .await
+            .unwrap_or_else(|_| panic!("render {rendered} of /book was never answered while other servers started"));
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("Book an appointment"), "{}", page.body);
+        rendered += 1;
+    }
+    starter.join().unwrap();
 }
 
 #[sqlx::test(migrations = "../migrations")]
