@@ -195,6 +195,28 @@ pub fn ActionError<T: Clone + Send + Sync + 'static>(result: Signal<Option<Resul
     }
 }
 
+/// The foot of a settings form: what went wrong, or "Saved." once it worked, and the button
+/// that saves (disabled while a save is under way).
+#[component]
+pub fn SaveControls<T: Clone + Send + Sync + 'static>(
+    result: Signal<Option<Result<T, AppError>>>,
+    saving: Signal<bool>,
+    label: &'static str,
+    on_save: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <ActionError result />
+        <Show when=move || matches!(result.get(), Some(Ok(_)))>
+            <p class="mt-3 rounded bg-green-50 p-3 text-green-800" role="status">
+                "Saved."
+            </p>
+        </Show>
+        <Button variant=Variant::Primary class="mt-4" disabled=saving on_click=move |()| on_save.run(())>
+            {label}
+        </Button>
+    }
+}
+
 /// A button for something that cannot be undone (cancelling an appointment): the first click
 /// asks, and only "Yes" acts. One stray click or tap changes nothing.
 #[component]

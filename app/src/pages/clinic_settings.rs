@@ -10,7 +10,7 @@ use crate::api::retention::{
 };
 use crate::api::two_factor::clinic_two_factor_rule;
 use crate::components::button::{Button, Size, Variant};
-use crate::components::form::{field_error, ActionError, Choice, SelectField, TextField};
+use crate::components::form::{field_error, ActionError, Choice, SaveControls, SelectField, TextField};
 use crate::components::page::Page;
 use crate::error::AppError;
 use crate::pages::two_factor::TwoFactorRuleSection;
@@ -144,29 +144,16 @@ fn RulesForm(rules: ClinicRules) -> impl IntoView {
                     "Confirm online bookings at once"
                 </label>
             </div>
-            <ActionError result />
-            {move || {
-                matches!(result.get(), Some(Ok(())))
-                    .then(|| {
-                        view! {
-                            <p class="mt-3 rounded bg-green-50 p-3 text-green-800" role="status">
-                                "Saved."
-                            </p>
-                        }
-                    })
-            }}
-            <Button
-                variant=Variant::Primary
-                class="mt-4"
-                disabled=save.pending()
-                on_click=move |()| {
+            <SaveControls
+                result
+                saving=save.pending().into()
+                label="Save the rules"
+                on_save=Callback::new(move |()| {
                     save.dispatch(SaveClinicRules {
                         rules: form.get_untracked(),
                     });
-                }
-            >
-                "Save the rules"
-            </Button>
+                })
+            />
         </section>
     }
 }
@@ -360,29 +347,16 @@ fn RetentionForm(settings: RetentionSettings, save: ServerAction<SaveRetentionSe
         <p class="mt-2 text-sm text-slate-600">
             "Last activity: registration or a change to their details, a sign-in, an appointment, or a clinical note. Patients with an upcoming appointment are never erased."
         </p>
-        <ActionError result />
-        {move || {
-            matches!(result.get(), Some(Ok(())))
-                .then(|| {
-                    view! {
-                        <p class="mt-3 rounded bg-green-50 p-3 text-green-800" role="status">
-                            "Saved."
-                        </p>
-                    }
-                })
-        }}
-        <Button
-            variant=Variant::Primary
-            class="mt-4"
-            disabled=save.pending()
-            on_click=move |()| {
+        <SaveControls
+            result
+            saving=save.pending().into()
+            label="Save the periods"
+            on_save=Callback::new(move |()| {
                 save.dispatch(SaveRetentionSettings {
                     settings: form.get_untracked(),
                 });
-            }
-        >
-            "Save the periods"
-        </Button>
+            })
+        />
     }
 }
 

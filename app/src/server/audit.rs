@@ -40,3 +40,20 @@ pub async fn record(conn: &mut PgConnection, event: AuditEvent<'_>) -> Result<()
     .await?;
     Ok(())
 }
+
+/// An admin's change to the clinic settings; `details` holds what was set (settings only, never
+/// anyone's health data). The settings row has no id of its own, so the record has none.
+pub async fn record_settings_change(conn: &mut PgConnection, admin: Uuid, details: Value) -> Result<(), AppError> {
+    record(
+        conn,
+        AuditEvent {
+            actor: Some(admin),
+            action: "UPDATE",
+            table_name: "clinic_settings",
+            record_id: None,
+            details: Some(details),
+            ip: None,
+        },
+    )
+    .await
+}

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::model::clinic::{AppointmentTypeRow, ClinicRules, ClinicSetup};
-use crate::server::audit::{begin_as, record, AuditEvent};
+use crate::server::audit::{begin_as, record, record_settings_change, AuditEvent};
 
 pub async fn setup(pool: &PgPool) -> Result<ClinicSetup, AppError> {
     let rules = sqlx::query_as!(
@@ -47,18 +47,7 @@ pub async fn save_rules(pool: &PgPool, admin: Uuid, rules: &ClinicRules) -> Resu
     .execute(&mut *tx)
     .await?;
     let details = serde_json::to_value(rules).map_err(AppError::internal)?;
-    record(
-        &mut tx,
-        AuditEvent {
-            actor: Some(admin),
-            action: "UPDATE",
-            table_name: "clinic_settings",
-            record_id: None,
-            details: Some(details),
-            ip: None,
-        },
-    )
-    .await?;
+    record_settings_change(&mut tx, admin, details).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -27,7 +27,7 @@ use crate::model::auth::CurrentUser;
 use crate::model::retention::{
     ErasureCandidate, RetentionCounts, RetentionOverview, RetentionReport, RetentionSettings, MAX_LISTED_PATIENTS,
 };
-use crate::server::audit::{record, AuditEvent};
+use crate::server::audit::{record, record_settings_change, AuditEvent};
 use crate::server::db::retention::{self as db, Expired, NewRun};
 
 /// The advisory lock key of the retention job ("SYEIRETN").
@@ -267,18 +267,7 @@ pub async fn save_settings(pool: &PgPool, user: &CurrentUser, settings: &Retenti
     let mut tx = crate::server::audit::begin_as(pool, admin).await?;
     db::save_settings(&mut tx, settings).await?;
     let details = serde_json::to_value(settings).map_err(AppError::internal)?;
-    record(
-        &mut tx,
-        AuditEvent {
-            actor: Some(admin),
-            action: "UPDATE",
-            table_name: "clinic_settings",
-            record_id: None,
-            details: Some(json!({ "retention": details })),
-            ip: None,
-        },
-    )
-    .await?;
+    record_settings_change(&mut tx, admin, json!({ "retention": details })).await?;
     tx.commit().await?;
     Ok(())
 }
