@@ -22,6 +22,7 @@ test("a specialist turns on two-factor sign-in and then signs in with a code", a
   await section.getByLabel("The code your app shows now").fill(totpCode(secret));
   await section.getByRole("button", { name: "Turn on two-factor sign-in" }).click();
   await expect(section.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+  const firstCodes = await section.getByTestId("recovery-codes").locator("li").allTextContents();
   await expect(section.getByTestId("two-factor-state")).toHaveText(
     "Two-factor sign-in is on. Recovery codes left: 10.",
   );
@@ -39,4 +40,16 @@ test("a specialist turns on two-factor sign-in and then signs in with a code", a
   await expect(page).toHaveURL(/\/specialist$/);
   await page.goto("/account");
   await expect(page.getByTestId("account-profile")).toContainText(specialist);
+
+  // New recovery codes, with the password and one of the old codes (the app's next code may
+  // not have come yet): ten new ones, shown once, none of them an old one.
+  await waitForHydration(page);
+  const shown = page.getByTestId("two-factor");
+  await shown.locator("#recovery-codes-password").fill(demoPassword);
+  await shown.locator("#recovery-codes-code").fill(firstCodes[0]);
+  await shown.getByRole("button", { name: "Make new recovery codes" }).click();
+  await expect(shown.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+  const newCodes = await shown.getByTestId("recovery-codes").locator("li").allTextContents();
+  expect(newCodes.filter((code) => firstCodes.includes(code))).toEqual([]);
+  await expect(shown.getByTestId("two-factor-state")).toHaveText("Two-factor sign-in is on. Recovery codes left: 10.");
 });

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use app::server::crypto::{MasterKey, MasterKeys};
-use app::server::services::patient_vault;
+use app::server::services::{patient_vault, two_factor};
 use clap::{Args, Subcommand};
 use sqlx::PgPool;
 
@@ -45,9 +45,9 @@ impl KeyFileArgs {
 pub enum KeysCommand {
     /// Make the key file with one new master key, unless it exists (then nothing changes).
     Init,
-    /// Put a new master key first in the file and re-wrap every patient key with it (only the
-    /// wrapping changes; no clinical data is re-encrypted). Safe to run again after an
-    /// interruption: it carries on where it stopped.
+    /// Put a new master key first in the file, re-wrap every patient key and re-seal every staff
+    /// two-factor secret with it (only the wrapping changes; no clinical data is re-encrypted).
+    /// Safe to run again after an interruption: it carries on where it stopped.
     Rotate,
     /// Show which master keys wrap how many patient keys.
     Status,
@@ -74,8 +74,10 @@ pub async fn run(command: KeysCommand, file: &KeyFileArgs, pool: Option<&PgPool>
             let keys = load(path)?;
             patient_vault::check_key_file(pool, &keys).await.map_err(|problem| anyhow::anyhow!("{problem}"))?;
             // A rotation interrupted after the file changed resumes with the key it made.
-            let pending = app::server::db::patient_keys::wrapped_by_others(pool, &keys.current().id, 1).await?;
-            let keys = if pending.is_empty() {
+            let current = &keys.current().id;
+            let pending = !app::server::db::patient_keys::wrapped_by_others(pool, current, 1).await?.is_empty()
+                || !app::server::db::two_factor::sealed_by_others(pool, current, 1).await?.is_empty();
+            let keys = if !pending {
                 let mut all = vec![MasterKey::generate(new_key_id())];
                 all.extend(keys_in(path)?);
                 write_replacing(path, &all)?;
@@ -88,14 +90,15 @@ pub async fn run(command: KeysCommand, file: &KeyFileArgs, pool: Option<&PgPool>
             let rotation =
                 patient_vault::rotate(pool, &keys, |done| println!("  re-wrapped {done} patient keys")).await?;
             println!("re-wrapped {} patient keys under {}", rotation.rewrapped, keys.current().id);
-            print_usage(&keys, &rotation.remaining);
+            let resealed = two_factor::reseal_secrets(pool, &keys).await?;
+            println!("re-sealed {resealed} two-factor secrets under {}", keys.current().id);
+            print_usage(&keys, &Usage::read(pool).await?);
             Ok(())
         }
         KeysCommand::Status => {
             let pool = pool.context("DATABASE_URL is not set")?;
             let keys = load(path)?;
-            let usage = app::server::db::patient_keys::count_by_master_key(pool).await?;
-            print_usage(&keys, &usage);
+            print_usage(&keys, &Usage::read(pool).await?);
             Ok(())
         }
         // The command line hands it to `backup::key::init`, which needs no master key.
@@ -103,17 +106,52 @@ pub async fn run(command: KeysCommand, file: &KeyFileArgs, pool: Option<&PgPool>
     }
 }
 
-fn print_usage(keys: &MasterKeys, usage: &[(String, i64)]) {
+/// What each master key protects: patient data keys it wraps, staff two-factor secrets it seals.
+struct Usage {
+    patient_keys: Vec<(String, i64)>,
+    two_factor_secrets: Vec<(String, i64)>,
+}
+
+impl Usage {
+    async fn read(pool: &PgPool) -> anyhow::Result<Usage> {
+        Ok(Usage {
+            patient_keys: app::server::db::patient_keys::count_by_master_key(pool).await?,
+            two_factor_secrets: app::server::db::two_factor::count_by_master_key(pool).await?,
+        })
+    }
+
+    fn count(counts: &[(String, i64)], id: &str) -> i64 {
+        counts.iter().find(|(used, _)| used == id).map_or(0, |(_, n)| *n)
+    }
+
+    fn describe(&self, id: &str) -> String {
+        format!(
+            "wraps {} patient keys, seals {} two-factor secrets",
+            Usage::count(&self.patient_keys, id),
+            Usage::count(&self.two_factor_secrets, id)
+        )
+    }
+
+    /// Every master key in use, each once.
+    fn ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> =
+            self.patient_keys.iter().chain(&self.two_factor_secrets).map(|(id, _)| id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
+fn print_usage(keys: &MasterKeys, usage: &Usage) {
     for id in keys.ids() {
-        let count = usage.iter().find(|(used, _)| used == id).map_or(0, |(_, n)| *n);
         let role = if id == keys.current().id { "current" } else { "older" };
-        println!("  {id} ({role}): wraps {count} patient keys");
+        println!("  {id} ({role}): {}", usage.describe(id));
     }
-    for (id, count) in usage.iter().filter(|(id, _)| !keys.ids().any(|known| known == id)) {
-        println!("  {id} (NOT IN THE FILE): wraps {count} patient keys");
+    for id in usage.ids().into_iter().filter(|id| !keys.ids().any(|known| known == *id)) {
+        println!("  {id} (NOT IN THE FILE): {}", usage.describe(id));
     }
-    if keys.ids().count() > 1 && usage.iter().all(|(id, _)| id == &keys.current().id) {
-        println!("older keys wrap nothing now; remove them from the file once no backup you keep needs them");
+    if keys.ids().count() > 1 && usage.ids().iter().all(|id| *id == keys.current().id) {
+        println!("older keys protect nothing now; remove them from the file once no backup you keep needs them");
     }
 }
 

@@ -63,7 +63,8 @@ pub fn install() {
 }
 
 /// The label a request is counted under: the server function's path when it names one we
-/// have, else the matched route's pattern, else "unmatched".
+/// have, else the matched route's pattern, else "/pkg/*" for the built site's files, else
+/// "unmatched".
 fn endpoint_label(request: &Request) -> String {
     let path = request.uri().path();
     if app::api::endpoint(path).is_some() {
@@ -73,6 +74,8 @@ fn endpoint_label(request: &Request) -> String {
         Some(matched) if !matched.as_str().starts_with(app::model::endpoint::API_PREFIX) => {
             matched.as_str().to_string()
         }
+        // The built site's files (one label, not one per hashed file name).
+        _ if path.starts_with("/pkg/") => "/pkg/*".to_string(),
         _ => "unmatched".to_string(),
     }
 }

@@ -81,6 +81,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     roles::<two_factor::StartTwoFactor>(STAFF),
     roles::<two_factor::ConfirmTwoFactor>(STAFF),
     roles::<two_factor::DisableTwoFactor>(STAFF),
+    roles::<two_factor::NewRecoveryCodes>(STAFF),
     roles::<two_factor::ResetTwoFactor>(ADMIN),
     roles::<two_factor::ClinicTwoFactorRule>(ADMIN),
     roles::<two_factor::SetClinicTwoFactorRule>(ADMIN),

@@ -58,6 +58,19 @@ pub async fn disable_two_factor(current_password: String, code: String) -> Resul
     .await
 }
 
+/// New recovery codes (the old ones stop working); needs the current password and a code.
+/// Answers the new codes, once.
+#[server(endpoint = "two-factor/new-recovery-codes")]
+pub async fn new_recovery_codes(current_password: String, code: String) -> Result<RecoveryCodes, AppError> {
+    crate::server::respond(async move {
+        let (user, state) = crate::server::caller().await?;
+        let codes =
+            crate::server::auth::replace_recovery_codes(&state, &user, current_password, bounded(&code)?).await?;
+        Ok(RecoveryCodes { codes })
+    })
+    .await
+}
+
 /// For a staff member who lost their phone and their recovery codes: they sign in with their
 /// password alone next time (and set it up again if the clinic requires it). Audited.
 #[server(endpoint = "two-factor/reset")]

@@ -8,12 +8,12 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use crate::api::two_factor::{
-    ConfirmSignInEnrolment, ConfirmTwoFactor, DisableTwoFactor, EnrolmentStart, ResetTwoFactor, SetClinicTwoFactorRule,
-    StartSignInEnrolment, StartTwoFactor, SubmitSignInCode, TwoFactorStatus,
+    ConfirmSignInEnrolment, ConfirmTwoFactor, DisableTwoFactor, EnrolmentStart, NewRecoveryCodes, ResetTwoFactor,
+    SetClinicTwoFactorRule, StartSignInEnrolment, StartTwoFactor, SubmitSignInCode, TwoFactorStatus,
 };
 use crate::components::auth::use_auth;
 use crate::components::button::{Button, ButtonLink, ButtonType, Variant};
-use crate::components::form::{field_error, ActionError, ConfirmButton, FieldError, FIELD};
+use crate::components::form::{field_error, ActionError, ConfirmButton, FieldError, SaveControls, FIELD};
 use crate::components::page::Page;
 use crate::error::AppError;
 
@@ -67,6 +67,20 @@ fn CodeInput(id: &'static str, label: &'static str, error: Signal<Option<String>
     }
 }
 
+/// The current password, asked again before a change to the sign-in itself.
+#[component]
+fn CurrentPasswordInput(id: &'static str, error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="flex flex-col gap-1">
+            <label for=id class="text-sm font-medium">
+                "Current password"
+            </label>
+            <input id=id name="current_password" type="password" autocomplete="current-password" required class=FIELD />
+            <FieldError message=error />
+        </div>
+    }
+}
+
 /// The recovery codes, shown once.
 #[component]
 fn RecoveryCodeList(codes: Vec<String>) -> impl IntoView {
@@ -81,6 +95,39 @@ fn RecoveryCodeList(codes: Vec<String>) -> impl IntoView {
                 {codes.into_iter().map(|code| view! { <li>{code}</li> }).collect_view()}
             </ul>
         </div>
+    }
+}
+
+/// Setting up the app, at sign-in and on the account page alike: a button asks the server for a
+/// new secret, then the QR code and key are shown with `children` under them (the form for the
+/// first code, whose server function differs between the two places).
+#[component]
+fn EnrolmentSteps(
+    start_label: &'static str,
+    on_start: Callback<()>,
+    starting: Signal<bool>,
+    started: Signal<Option<Result<EnrolmentStart, AppError>>>,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let children = StoredValue::new(children);
+    view! {
+        <div class="mt-4">
+            <Button variant=Variant::Primary disabled=starting on_click=move |()| on_start.run(())>
+                {start_label}
+            </Button>
+        </div>
+        <ActionError result=started />
+        {move || {
+            started
+                .get()
+                .and_then(Result::ok)
+                .map(|secret| {
+                    view! {
+                        <SecretForApp start=secret />
+                        {children.read_value()()}
+                    }
+                })
+        }}
     }
 }
 
@@ -165,39 +212,22 @@ pub fn SignInEnrolPage() -> impl IntoView {
                     }
                     _ => {
                         view! {
-                            <div class="mt-4">
-                                <Button
-                                    variant=Variant::Primary
-                                    disabled=start.pending()
-                                    on_click=move |()| {
-                                        start.dispatch(StartSignInEnrolment {});
-                                    }
-                                >
-                                    "Show the QR code"
-                                </Button>
-                            </div>
-                            <ActionError result=started />
-                            {move || {
+                            <EnrolmentSteps
+                                start_label="Show the QR code"
+                                on_start=Callback::new(move |()| {
+                                    start.dispatch(StartSignInEnrolment {});
+                                })
+                                starting=start.pending().into()
                                 started
-                                    .get()
-                                    .and_then(Result::ok)
-                                    .map(|secret| {
-                                        view! {
-                                            <SecretForApp start=secret />
-                                            <ActionForm action=confirm attr:class="mt-4 flex max-w-sm flex-col gap-3">
-                                                <CodeInput
-                                                    id="enrol-code"
-                                                    label="The code your app shows now"
-                                                    error=code_error
-                                                />
-                                                <ActionError result=confirmed />
-                                                <Button variant=Variant::Primary kind=ButtonType::Submit>
-                                                    "Turn on two-factor sign-in"
-                                                </Button>
-                                            </ActionForm>
-                                        }
-                                    })
-                            }}
+                            >
+                                <ActionForm action=confirm attr:class="mt-4 flex max-w-sm flex-col gap-3">
+                                    <CodeInput id="enrol-code" label="The code your app shows now" error=code_error />
+                                    <ActionError result=confirmed />
+                                    <Button variant=Variant::Primary kind=ButtonType::Submit>
+                                        "Turn on two-factor sign-in"
+                                    </Button>
+                                </ActionForm>
+                            </EnrolmentSteps>
                         }
                             .into_any()
                     }
@@ -213,12 +243,14 @@ pub fn TwoFactorSection(status: TwoFactorStatus) -> impl IntoView {
     let start = ServerAction::<StartTwoFactor>::new();
     let confirm = ServerAction::<ConfirmTwoFactor>::new();
     let disable = ServerAction::<DisableTwoFactor>::new();
+    let renew = ServerAction::<NewRecoveryCodes>::new();
     let enrolled = RwSignal::new(status.enrolled);
     let codes_left = RwSignal::new(status.recovery_codes_left);
     let new_codes = RwSignal::new(None::<Vec<String>>);
     let started = Signal::derive(move || start.value().get());
     let confirmed = Signal::derive(move || confirm.value().get());
     let disabled = Signal::derive(move || disable.value().get());
+    let renewed = Signal::derive(move || renew.value().get());
     Effect::new(move |_| {
         if let Some(Ok(codes)) = confirmed.get() {
             codes_left.set(codes.codes.len() as i64);
@@ -232,7 +264,15 @@ pub fn TwoFactorSection(status: TwoFactorStatus) -> impl IntoView {
             enrolled.set(false);
         }
     });
+    Effect::new(move |_| {
+        if let Some(Ok(codes)) = renewed.get() {
+            codes_left.set(codes.codes.len() as i64);
+            new_codes.set(Some(codes.codes));
+        }
+    });
     let confirm_error = field_error(confirmed, "code");
+    let renew_code_error = field_error(renewed, "code");
+    let renew_password_error = field_error(renewed, "current_password");
     let disable_code_error = field_error(disabled, "code");
     let disable_password_error = field_error(disabled, "current_password");
     view! {
@@ -256,22 +296,25 @@ pub fn TwoFactorSection(status: TwoFactorStatus) -> impl IntoView {
                 if enrolled.get() {
                     view! {
                         {new_codes.get().map(|codes| view! { <RecoveryCodeList codes /> })}
+                        <h3 class="mt-6 font-semibold">"New recovery codes"</h3>
+                        <p class="mt-1 text-sm text-slate-600">
+                            "Used some up, or lost the list? New codes replace all the old ones."
+                        </p>
+                        <ActionForm action=renew attr:class="mt-2 flex max-w-sm flex-col gap-3">
+                            <CurrentPasswordInput id="recovery-codes-password" error=renew_password_error />
+                            <CodeInput
+                                id="recovery-codes-code"
+                                label="A code from your app, or a recovery code"
+                                error=renew_code_error
+                            />
+                            <ActionError result=renewed />
+                            <Button kind=ButtonType::Submit class="self-start">
+                                "Make new recovery codes"
+                            </Button>
+                        </ActionForm>
                         <h3 class="mt-6 font-semibold">"Turn it off"</h3>
                         <ActionForm action=disable attr:class="mt-2 flex max-w-sm flex-col gap-3">
-                            <div class="flex flex-col gap-1">
-                                <label for="two-factor-password" class="text-sm font-medium">
-                                    "Current password"
-                                </label>
-                                <input
-                                    id="two-factor-password"
-                                    name="current_password"
-                                    type="password"
-                                    autocomplete="current-password"
-                                    required
-                                    class=FIELD
-                                />
-                                <FieldError message=disable_password_error />
-                            </div>
+                            <CurrentPasswordInput id="two-factor-password" error=disable_password_error />
                             <CodeInput id="two-factor-off-code" label="A code from your app" error=disable_code_error />
                             <ActionError result=disabled />
                             <Button variant=Variant::DangerOutline kind=ButtonType::Submit class="self-start">
@@ -282,39 +325,26 @@ pub fn TwoFactorSection(status: TwoFactorStatus) -> impl IntoView {
                         .into_any()
                 } else {
                     view! {
-                        <div class="mt-4">
-                            <Button
-                                variant=Variant::Primary
-                                disabled=start.pending()
-                                on_click=move |()| {
-                                    start.dispatch(StartTwoFactor {});
-                                }
-                            >
-                                "Set up two-factor sign-in"
-                            </Button>
-                        </div>
-                        <ActionError result=started />
-                        {move || {
+                        <EnrolmentSteps
+                            start_label="Set up two-factor sign-in"
+                            on_start=Callback::new(move |()| {
+                                start.dispatch(StartTwoFactor {});
+                            })
+                            starting=start.pending().into()
                             started
-                                .get()
-                                .and_then(Result::ok)
-                                .map(|secret| {
-                                    view! {
-                                        <SecretForApp start=secret />
-                                        <ActionForm action=confirm attr:class="mt-4 flex max-w-sm flex-col gap-3">
-                                            <CodeInput
-                                                id="two-factor-confirm-code"
-                                                label="The code your app shows now"
-                                                error=confirm_error
-                                            />
-                                            <ActionError result=confirmed />
-                                            <Button variant=Variant::Primary kind=ButtonType::Submit class="self-start">
-                                                "Turn on two-factor sign-in"
-                                            </Button>
-                                        </ActionForm>
-                                    }
-                                })
-                        }}
+                        >
+                            <ActionForm action=confirm attr:class="mt-4 flex max-w-sm flex-col gap-3">
+                                <CodeInput
+                                    id="two-factor-confirm-code"
+                                    label="The code your app shows now"
+                                    error=confirm_error
+                                />
+                                <ActionError result=confirmed />
+                                <Button variant=Variant::Primary kind=ButtonType::Submit class="self-start">
+                                    "Turn on two-factor sign-in"
+                                </Button>
+                            </ActionForm>
+                        </EnrolmentSteps>
                     }
                         .into_any()
                 }
@@ -346,24 +376,16 @@ pub fn TwoFactorRuleSection(required: bool) -> impl IntoView {
                 />
                 "Require two-factor sign-in for all staff"
             </label>
-            <ActionError result />
-            <Show when=move || matches!(result.get(), Some(Ok(())))>
-                <p class="mt-3 rounded bg-green-50 p-3 text-green-800" role="status">
-                    "Saved."
-                </p>
-            </Show>
-            <Button
-                variant=Variant::Primary
-                class="mt-4"
-                disabled=save.pending()
-                on_click=move |()| {
+            <SaveControls
+                result
+                saving=save.pending().into()
+                label="Save"
+                on_save=Callback::new(move |()| {
                     save.dispatch(SetClinicTwoFactorRule {
                         required: required.get_untracked(),
                     });
-                }
-            >
-                "Save"
-            </Button>
+                })
+            />
         </section>
     }
 }

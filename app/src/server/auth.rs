@@ -165,24 +165,8 @@ pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<
         None
     };
     if let Some(reason) = refusal {
-        let mut tx = state.pool.begin().await?;
-        if reason == "wrong password" {
-            users_db::record_failed_sign_in(&mut tx, account.user_id, throttle_ip).await?;
-        }
-        audit::record(
-            &mut tx,
-            AuditEvent {
-                actor: None,
-                action: "LOGIN_FAILED",
-                table_name: "users",
-                record_id: Some(account.user_id),
-                details: Some(json!({ "reason": reason })),
-                ip,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        crate::server::telemetry::sign_in_failed(reason);
+        let failure = FailedStep { actor: None, action: "LOGIN_FAILED", reason, counts: reason == "wrong password" };
+        record_failed_step(state, account.user_id, ip, failure).await?;
         return Err(AppError::invalid("email", SIGN_IN_FAILED));
     }
 
@@ -302,6 +286,46 @@ async fn pending_account(state: &AppState, enrol: bool) -> Result<AccountRow, Ap
     }
 }
 
+/// A refused sign-in step (password or code) of a known account.
+struct FailedStep<'a> {
+    /// Who was signed in, when the step is one of theirs (turning two-factor off).
+    actor: Option<Uuid>,
+    action: &'a str,
+    reason: &'static str,
+    /// Whether it counts towards the throttles: a wrong password or code does; a refusal that
+    /// never looked at one (throttled already, inactive account) does not.
+    counts: bool,
+}
+
+/// Audits a refused step of `user_id`'s sign-in, counts it against the throttles when it should,
+/// in one transaction, and counts it in the metrics.
+async fn record_failed_step(
+    state: &AppState,
+    user_id: Uuid,
+    ip: Option<IpAddr>,
+    failure: FailedStep<'_>,
+) -> Result<(), AppError> {
+    let mut tx = state.pool.begin().await?;
+    if failure.counts {
+        users_db::record_failed_sign_in(&mut tx, user_id, throttle_key(ip)).await?;
+    }
+    audit::record(
+        &mut tx,
+        AuditEvent {
+            actor: failure.actor,
+            action: failure.action,
+            table_name: "users",
+            record_id: Some(user_id),
+            details: Some(json!({ "reason": failure.reason })),
+            ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    crate::server::telemetry::sign_in_failed(failure.reason);
+    Ok(())
+}
+
 /// The answer to a wrong, replayed or used-up code.
 pub const WRONG_CODE: &str =
     "That code is not right, or was used already. Type the current code from your app, or a recovery code.";
@@ -329,24 +353,8 @@ async fn check_code_throttled(
         return Ok(method);
     }
     let reason = if throttled { "two-factor throttled" } else { "wrong two-factor code" };
-    let mut tx = state.pool.begin().await?;
-    if !throttled {
-        users_db::record_failed_sign_in(&mut tx, account.user_id, throttle_ip).await?;
-    }
-    audit::record(
-        &mut tx,
-        AuditEvent {
-            actor,
-            action: failed_action,
-            table_name: "users",
-            record_id: Some(account.user_id),
-            details: Some(json!({ "reason": reason })),
-            ip,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    crate::server::telemetry::sign_in_failed(reason);
+    let failure = FailedStep { actor, action: failed_action, reason, counts: !throttled };
+    record_failed_step(state, account.user_id, ip, failure).await?;
     Err(AppError::invalid("code", if throttled { CODE_THROTTLED } else { WRONG_CODE }))
 }
 
@@ -390,14 +398,38 @@ pub async fn disable_two_factor(
     current_password: String,
     code: &str,
 ) -> Result<(), AppError> {
+    reauthenticate_with_code(state, user, current_password, code).await?;
+    two_factor_service::remove(state, user.user_id, user.user_id, "TWO_FACTOR_DISABLED").await?;
+    Ok(())
+}
+
+/// The signed-in staff member proves it is them again, with their current password and then a
+/// code, both throttled like sign-in (failures audited as `REAUTH_FAILED`).
+async fn reauthenticate_with_code(
+    state: &AppState,
+    user: &CurrentUser,
+    current_password: String,
+    code: &str,
+) -> Result<AccountRow, AppError> {
     check_password_of(state, user, current_password, false).await?;
     let account = users_db::find_account_by_id(&state.pool, user.user_id).await?.ok_or(AppError::Unauthenticated)?;
     if !two_factor_db::is_enrolled(&state.pool, user.user_id).await? {
         return Err(AppError::invalid("code", "Two-factor sign-in is not on for this account."));
     }
     check_code_throttled(state, &account, Some(user.user_id), code, "REAUTH_FAILED").await?;
-    two_factor_service::remove(state, user.user_id, user.user_id, "TWO_FACTOR_DISABLED").await?;
-    Ok(())
+    Ok(account)
+}
+
+/// New recovery codes for a staff member who used some up or lost them: like turning
+/// two-factor off, it needs the current password and a code (the app's, or a recovery code).
+pub async fn replace_recovery_codes(
+    state: &AppState,
+    user: &CurrentUser,
+    current_password: String,
+    code: &str,
+) -> Result<Vec<String>, AppError> {
+    let account = reauthenticate_with_code(state, user, current_password, code).await?;
+    two_factor_service::replace_recovery_codes(state, account.user_id).await
 }
 
 /// The answer while wrong current passwords keep this address out of the account.

@@ -55,9 +55,11 @@ pub fn allowed(endpoint: &str) -> &'static [Caller] {
         // Public: they act on the pending second step a right password left (401 without one).
         "auth/second-step" | "auth/enrol-start" | "auth/enrol-confirm" => &EVERY_CALLER,
         // Two-factor sign-in is for staff; the admin resets it and sets the clinic's rule.
-        "two-factor/status" | "two-factor/start" | "two-factor/confirm" | "two-factor/disable" => {
-            &[Specialist, OtherSpecialist, Admin]
-        }
+        "two-factor/status"
+        | "two-factor/start"
+        | "two-factor/confirm"
+        | "two-factor/disable"
+        | "two-factor/new-recovery-codes" => &[Specialist, OtherSpecialist, Admin],
         "two-factor/reset" | "clinic/two-factor-rule" | "clinic/set-two-factor-rule" => &[Admin],
         "auth/logout" | "account/profile" | "account/change-password" | "account/sign-out-everywhere" => SIGNED_IN,
         "home/admin-summary" => &[Admin],
@@ -159,7 +161,7 @@ fn refused_by_design(endpoint: &str) -> Option<u16> {
         // No right password came first: there is no pending second step to act on.
         "auth/second-step" | "auth/enrol-start" | "auth/enrol-confirm" => Some(401),
         // Nothing set up to confirm / not turned on: a code cannot be right.
-        "two-factor/confirm" | "two-factor/disable" => Some(400),
+        "two-factor/confirm" | "two-factor/disable" | "two-factor/new-recovery-codes" => Some(400),
         _ => None,
     }
 }
@@ -216,7 +218,9 @@ pub fn arguments(clinic: &Clinic, endpoint: &str) -> Arguments {
     match endpoint {
         "auth/login" => form(&[("email", "nobody@clinic.example"), ("password", "wrong password")]),
         "auth/second-step" | "auth/enrol-confirm" | "two-factor/confirm" => form(&[("code", "123456")]),
-        "two-factor/disable" => form(&[("current_password", PASSWORD), ("code", "123456")]),
+        "two-factor/disable" | "two-factor/new-recovery-codes" => {
+            form(&[("current_password", PASSWORD), ("code", "123456")])
+        }
         "two-factor/reset" => form(&[("user_id", &clinic.specialist.user_id.to_string())]),
         "clinic/set-two-factor-rule" => form(&[("required", "false")]),
         "account/change-password" => form(&[

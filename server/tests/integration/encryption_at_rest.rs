@@ -245,3 +245,60 @@ async fn migrate_seals_old_plaintext_and_keys_rotate_without_reencrypting(pool: 
     assert!(printed(&missing).contains("not found"), "{}", printed(&missing));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn keys_rotate_reseals_staff_two_factor_secrets_under_the_new_key(pool: PgPool) {
+    use app::server::totp::{sealing_context, TotpSecret};
+    let specialist = crate::common::insert_user(&pool, "rotating.specialist@clinic.example", "Specialist").await;
+    let dir = temporary_dir();
+    let key_file = dir.join("master.key");
+    assert!(server(&pool, &key_file, &["keys", "init"]).status.success());
+    let first = server::keys::load(&key_file).unwrap();
+    // The specialist's two-factor secret, sealed as the set-up seals it, under the first key.
+    let secret = TotpSecret::generate();
+    let (first_id, sealed) = first.seal_secret(&sealing_context(specialist), secret.as_bytes()).unwrap();
+    sqlx::query(
+        "insert into staff_two_factor (user_id, secret_sealed, master_key_id, confirmed_at) values ($1, $2, $3, now())",
+    )
+    .bind(specialist)
+    .bind(&sealed)
+    .bind(&first_id)
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    let rotate = server(&pool, &key_file, &["keys", "rotate"]);
+    assert!(rotate.status.success(), "{}", printed(&rotate));
+    assert!(printed(&rotate).contains("re-sealed 1 two-factor secrets"), "{}", printed(&rotate));
+    let rotated = server::keys::load(&key_file).unwrap();
+    let (sealed_by, resealed): (String, Vec<u8>) =
+        sqlx::query_as("select master_key_id, secret_sealed from staff_two_factor where user_id = $1")
+            .bind(specialist)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(sealed_by, rotated.current().id);
+    assert_ne!(sealed_by, first_id);
+    // The new key alone opens it, to the same secret (the app's codes keep working), and it is
+    // still bound to its account.
+    let newest_only = app::server::crypto::MasterKeys::new(vec![rotated.current().clone()]).unwrap();
+    let opened = newest_only.open_secret(&sealed_by, &sealing_context(specialist), &resealed).unwrap();
+    assert_eq!(opened, secret.as_bytes());
+    assert!(newest_only.open_secret(&sealed_by, &sealing_context(Uuid::new_v4()), &resealed).is_err());
+
+    let status = server(&pool, &key_file, &["keys", "status"]);
+    let shown = printed(&status);
+    assert!(
+        shown.contains(&format!("{} (current): wraps 0 patient keys, seals 1 two-factor secrets", sealed_by)),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("{first_id} (older): wraps 0 patient keys, seals 0 two-factor secrets")),
+        "{shown}"
+    );
+    assert!(shown.contains("older keys protect nothing now"), "{shown}");
+    // Run again, nothing is left under the older key: a new rotation, and the secret follows.
+    let again = server(&pool, &key_file, &["keys", "rotate"]);
+    assert!(printed(&again).contains("re-sealed 1 two-factor secrets"), "{}", printed(&again));
+    std::fs::remove_dir_all(dir).unwrap();
+}

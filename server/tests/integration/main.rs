@@ -23,6 +23,7 @@ macro_rules! with_every_endpoint {
             two_factor_start => "two-factor/start",
             two_factor_confirm => "two-factor/confirm",
             two_factor_disable => "two-factor/disable",
+            two_factor_new_recovery_codes => "two-factor/new-recovery-codes",
             two_factor_reset => "two-factor/reset",
             clinic_two_factor_rule => "clinic/two-factor-rule",
             clinic_set_two_factor_rule => "clinic/set-two-factor-rule",

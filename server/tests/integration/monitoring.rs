@@ -41,6 +41,7 @@ async fn requests_sign_in_failures_and_bookings_show_in_the_metrics(pool: PgPool
         assert_eq!(client.get("/healthz").await.status, 200);
     }
     assert_eq!(client.get("/api/made-up/zq-path-7731").await.status.as_u16() / 100, 4);
+    assert_eq!(client.get("/pkg/syei.zq7731.wasm").await.status, 404);
     assert_eq!(client.login(clinic.patient.email, "not the password").await.status, 400);
     let mut patient = signed_in(&pool, clinic.patient.email).await;
     assert_eq!(book(&mut patient, &clinic, madrid(future_monday(), 10, 0), "Follow-up").await.status, 200);
@@ -56,8 +57,10 @@ async fn requests_sign_in_failures_and_bookings_show_in_the_metrics(pool: PgPool
     assert!(after.contains(r#"syei_db_pool_connections{state="in_use"}"#), "{after}");
     assert!(after.contains("syei_db_pool_max_connections"), "{after}");
     // A made-up path is counted, but not under its own name.
-    assert!(!after.contains("zq-path-7731"), "a client's path became a label");
+    assert!(!after.contains("zq-path-7731") && !after.contains("zq7731"), "a client's path became a label");
     assert!(after.contains(r#"endpoint="unmatched""#), "{after}");
+    // The site's files are counted under one label, whatever their hashed names.
+    assert!(after.contains(r#"syei_http_requests_total{endpoint="/pkg/*",method="GET",status="404"}"#), "{after}");
     // Nothing personal: no email, no password.
     assert!(!after.contains(clinic.patient.email) && !after.contains(PASSWORD));
 }

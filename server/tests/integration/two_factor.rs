@@ -367,3 +367,48 @@ async fn turning_it_off_needs_the_password_and_a_code_and_an_admin_can_reset_it(
     let left: i64 = sqlx::query_scalar("select count(*) from staff_recovery_codes").fetch_one(&pool).await.unwrap();
     assert_eq!(left, 0);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn new_recovery_codes_need_the_password_and_a_code_and_replace_the_old_ones(pool: PgPool) {
+    let clinic = Clinic::create(&pool).await;
+    let router = app(pool.clone());
+    let mut specialist = signed_in(&router, clinic.specialist.email).await;
+    let (secret, old_codes) = enrol(&mut specialist).await;
+    // One used up at a sign-in: nine left.
+    let mut browser = Client::new(router.clone());
+    browser.login(clinic.specialist.email, PASSWORD).await;
+    assert_eq!(browser.call("auth/second-step", &[("code", &old_codes[0])]).await.status, 200);
+    assert_eq!(specialist.call("two-factor/status", &[]).await.json()["recovery_codes_left"], 9);
+
+    // Without the password, or without a right code, nothing changes.
+    for (password, typed) in [("not it", code(&secret, 1)), (PASSWORD, "000000".to_string())] {
+        let refused =
+            specialist.call("two-factor/new-recovery-codes", &[("current_password", password), ("code", &typed)]).await;
+        assert_eq!(refused.status, 400, "{}", refused.body);
+    }
+    assert_eq!(specialist.call("two-factor/status", &[]).await.json()["recovery_codes_left"], 9);
+
+    let made = specialist
+        .call("two-factor/new-recovery-codes", &[("current_password", PASSWORD), ("code", &code(&secret, 1))])
+        .await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    let new_codes: Vec<String> =
+        made.json()["codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    assert_eq!(new_codes.len(), 10);
+    assert!(new_codes.iter().all(|code| !old_codes.contains(code)));
+    assert_eq!(specialist.call("two-factor/status", &[]).await.json()["recovery_codes_left"], 10);
+
+    // The old codes stopped working; a new one signs in.
+    let mut later = Client::new(router.clone());
+    later.login(clinic.specialist.email, PASSWORD).await;
+    let old = later.call("auth/second-step", &[("code", &old_codes[1])]).await;
+    assert_eq!((old.status.as_u16(), message(&old)), (400, WRONG_CODE.to_string()));
+    assert_eq!(later.call("auth/second-step", &[("code", &new_codes[0])]).await.status, 200);
+
+    // Audited with their number, never the codes.
+    let actions = audit_actions(&pool, clinic.specialist.user_id).await;
+    assert!(actions.iter().any(|(a, v)| a == "RECOVERY_CODES_NEW" && v["recovery_codes"] == 10), "{actions:?}");
+    let trail: Vec<String> =
+        sqlx::query_scalar("select coalesce(new_values::text, '') from audit_logs").fetch_all(&pool).await.unwrap();
+    assert!(trail.iter().all(|row| new_codes.iter().all(|code| !row.contains(code.as_str()))));
+}

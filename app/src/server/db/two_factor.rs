@@ -24,6 +24,57 @@ pub async fn find(pool: &PgPool, user_id: Uuid) -> Result<Option<TwoFactorRow>, 
     .await?)
 }
 
+/// A sealed secret to re-seal under the current master key.
+#[derive(sqlx::FromRow)]
+pub struct SealedSecretRow {
+    pub user_id: Uuid,
+    pub master_key_id: String,
+    pub secret_sealed: Vec<u8>,
+}
+
+/// Up to `limit` secrets sealed under another master key than `current`.
+pub async fn sealed_by_others(pool: &PgPool, current: &str, limit: i64) -> Result<Vec<SealedSecretRow>, AppError> {
+    Ok(sqlx::query_as::<_, SealedSecretRow>(
+        "select user_id, master_key_id, secret_sealed from staff_two_factor
+          where master_key_id <> $1 order by user_id limit $2",
+    )
+    .bind(current)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Replaces a sealed secret, only if it is still sealed under `old_master` (a set-up started
+/// meanwhile, or a reset, wins).
+pub async fn reseal(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    old_master: &str,
+    new_master: &str,
+    sealed: &[u8],
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "update staff_two_factor set master_key_id = $3, secret_sealed = $4
+          where user_id = $1 and master_key_id = $2",
+    )
+    .bind(user_id)
+    .bind(old_master)
+    .bind(new_master)
+    .bind(sealed)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// How many two-factor secrets each master key seals.
+pub async fn count_by_master_key(pool: &PgPool) -> Result<Vec<(String, i64)>, AppError> {
+    Ok(sqlx::query_as::<_, (String, i64)>(
+        "select master_key_id, count(*) from staff_two_factor group by master_key_id order by master_key_id",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
 /// Whether the person has two-factor sign-in turned on (a confirmed secret).
 pub async fn is_enrolled(pool: &PgPool, user_id: Uuid) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar::<_, bool>(
@@ -75,13 +126,23 @@ pub async fn confirm(
     if confirmed.rows_affected() != 1 {
         return Ok(false);
     }
+    replace_recovery_codes(conn, user_id, recovery_code_hashes).await?;
+    Ok(true)
+}
+
+/// Replaces all of the person's recovery codes (the old ones, used or not, stop working).
+pub async fn replace_recovery_codes(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    recovery_code_hashes: &[Vec<u8>],
+) -> Result<(), AppError> {
     sqlx::query("delete from staff_recovery_codes where user_id = $1").bind(user_id).execute(&mut *conn).await?;
     sqlx::query("insert into staff_recovery_codes (user_id, code_hash) select $1, unnest($2::bytea[])")
         .bind(user_id)
         .bind(recovery_code_hashes)
         .execute(&mut *conn)
         .await?;
-    Ok(true)
+    Ok(())
 }
 
 /// Accepts a code's step only if it is later than the last one accepted (so each code works

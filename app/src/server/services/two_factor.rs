@@ -5,12 +5,14 @@
 
 use chrono::Utc;
 use serde_json::json;
+use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::domain::two_factor::SecondFactor;
 use crate::error::AppError;
 use crate::model::two_factor::{EnrolmentStart, TwoFactorStatus};
 use crate::server::audit::{self, begin_as, AuditEvent};
+use crate::server::crypto::MasterKeys;
 use crate::server::db::two_factor as db;
 use crate::server::state::AppState;
 use crate::server::totp::{new_recovery_codes, qr_svg, recovery_code_hash, sealing_context, TotpSecret, ISSUER};
@@ -56,6 +58,31 @@ async fn open_secret(state: &AppState, user_id: Uuid, row: &db::TwoFactorRow) ->
     Ok(TotpSecret::from_bytes(bytes))
 }
 
+/// Re-seals every two-factor secret under the current master key, in batches (part of
+/// `server keys rotate`: afterwards the older keys open none of them, and can leave the key
+/// file without locking staff out). Returns how many were re-sealed. A secret no key in the
+/// file opens is an error: it names the key, and the rotation stops before changing it.
+pub async fn reseal_secrets(pool: &PgPool, keys: &MasterKeys) -> Result<u64, AppError> {
+    let current = keys.current().id.clone();
+    let mut resealed = 0;
+    loop {
+        let batch = db::sealed_by_others(pool, &current, 200).await?;
+        if batch.is_empty() {
+            return Ok(resealed);
+        }
+        let mut tx = pool.begin().await?;
+        for row in &batch {
+            let context = sealing_context(row.user_id);
+            let secret = keys.open_secret(&row.master_key_id, &context, &row.secret_sealed)?;
+            let (sealed_by, sealed) = keys.seal_secret(&context, &secret)?;
+            if db::reseal(&mut tx, row.user_id, &row.master_key_id, &sealed_by, &sealed).await? {
+                resealed += 1;
+            }
+        }
+        tx.commit().await?;
+    }
+}
+
 /// Confirms the set-up with a current code from the app; turns two-factor sign-in on and
 /// returns the recovery codes, which are never shown again (only their hashes are kept).
 pub async fn confirm_enrolment(state: &AppState, user_id: Uuid, code: &str) -> Result<Vec<String>, AppError> {
@@ -71,8 +98,7 @@ pub async fn confirm_enrolment(state: &AppState, user_id: Uuid, code: &str) -> R
     let Some(step) = secret.matching_step(&code, unix_now())? else {
         return Err(AppError::invalid("code", ENROLMENT_CODE_WRONG));
     };
-    let codes = new_recovery_codes();
-    let hashes: Vec<Vec<u8>> = codes.iter().map(|code| recovery_code_hash(&code.replace('-', ""))).collect();
+    let (codes, hashes) = fresh_recovery_codes();
     let mut tx = begin_as(&state.pool, user_id).await?;
     let step = i64::try_from(step).map_err(AppError::internal)?;
     if !db::confirm(&mut tx, user_id, step, &hashes).await? {
@@ -83,6 +109,36 @@ pub async fn confirm_enrolment(state: &AppState, user_id: Uuid, code: &str) -> R
         AuditEvent {
             actor: Some(user_id),
             action: "TWO_FACTOR_ENABLED",
+            table_name: "staff_two_factor",
+            record_id: Some(user_id),
+            details: Some(json!({ "recovery_codes": codes.len() })),
+            ip: crate::server::auth::client_ip(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
+/// Ten new recovery codes, and the hashes that are all the database keeps of them.
+fn fresh_recovery_codes() -> (Vec<String>, Vec<Vec<u8>>) {
+    let codes = new_recovery_codes();
+    let hashes = codes.iter().map(|code| recovery_code_hash(&code.replace('-', ""))).collect();
+    (codes, hashes)
+}
+
+/// Replaces the recovery codes of `user_id`, who has two-factor sign-in on (the caller checked
+/// who they are): the old ones stop working, the new ones are returned to be shown once.
+/// Audited with their number only.
+pub async fn replace_recovery_codes(state: &AppState, user_id: Uuid) -> Result<Vec<String>, AppError> {
+    let (codes, hashes) = fresh_recovery_codes();
+    let mut tx = begin_as(&state.pool, user_id).await?;
+    db::replace_recovery_codes(&mut tx, user_id, &hashes).await?;
+    audit::record(
+        &mut tx,
+        AuditEvent {
+            actor: Some(user_id),
+            action: "RECOVERY_CODES_NEW",
             table_name: "staff_two_factor",
             record_id: Some(user_id),
             details: Some(json!({ "recovery_codes": codes.len() })),
@@ -146,18 +202,7 @@ pub async fn remove(state: &AppState, actor: Uuid, user_id: Uuid, action: &str) 
 pub async fn set_required_by_clinic(state: &AppState, admin: Uuid, required: bool) -> Result<(), AppError> {
     let mut tx = begin_as(&state.pool, admin).await?;
     db::set_required_by_clinic(&mut tx, required).await?;
-    audit::record(
-        &mut tx,
-        AuditEvent {
-            actor: Some(admin),
-            action: "UPDATE",
-            table_name: "clinic_settings",
-            record_id: None,
-            details: Some(json!({ "require_staff_two_factor": required })),
-            ip: None,
-        },
-    )
-    .await?;
+    audit::record_settings_change(&mut tx, admin, json!({ "require_staff_two_factor": required })).await?;
     tx.commit().await?;
     Ok(())
 }
