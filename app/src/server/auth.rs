@@ -288,7 +288,8 @@ async fn pending_account(state: &AppState, enrol: bool) -> Result<AccountRow, Ap
 
 /// A refused sign-in step (password or code) of a known account.
 struct FailedStep<'a> {
-    /// Who was signed in, when the step is one of theirs (turning two-factor off).
+    /// Who was signed in, when the step is one of theirs (turning two-factor off, new
+    /// recovery codes).
     actor: Option<Uuid>,
     action: &'a str,
     reason: &'static str,

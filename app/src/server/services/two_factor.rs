@@ -104,20 +104,32 @@ pub async fn confirm_enrolment(state: &AppState, user_id: Uuid, code: &str) -> R
     if !db::confirm(&mut tx, user_id, step, &hashes).await? {
         return Err(AppError::Conflict("Two-factor sign-in is already on for this account.".into()));
     }
+    record_change(&mut tx, user_id, user_id, "TWO_FACTOR_ENABLED", json!({ "recovery_codes": codes.len() })).await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
+/// Audits a change `actor` made to `user_id`'s two-factor sign-in, from the caller's address.
+/// `details` never holds the secret or a code, only what happened (counts, flags).
+async fn record_change(
+    conn: &mut sqlx::PgConnection,
+    actor: Uuid,
+    user_id: Uuid,
+    action: &str,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
     audit::record(
-        &mut tx,
+        conn,
         AuditEvent {
-            actor: Some(user_id),
-            action: "TWO_FACTOR_ENABLED",
+            actor: Some(actor),
+            action,
             table_name: "staff_two_factor",
             record_id: Some(user_id),
-            details: Some(json!({ "recovery_codes": codes.len() })),
+            details: Some(details),
             ip: crate::server::auth::client_ip(),
         },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(codes)
+    .await
 }
 
 /// Ten new recovery codes, and the hashes that are all the database keeps of them.
@@ -134,18 +146,7 @@ pub async fn replace_recovery_codes(state: &AppState, user_id: Uuid) -> Result<V
     let (codes, hashes) = fresh_recovery_codes();
     let mut tx = begin_as(&state.pool, user_id).await?;
     db::replace_recovery_codes(&mut tx, user_id, &hashes).await?;
-    audit::record(
-        &mut tx,
-        AuditEvent {
-            actor: Some(user_id),
-            action: "RECOVERY_CODES_NEW",
-            table_name: "staff_two_factor",
-            record_id: Some(user_id),
-            details: Some(json!({ "recovery_codes": codes.len() })),
-            ip: crate::server::auth::client_ip(),
-        },
-    )
-    .await?;
+    record_change(&mut tx, user_id, user_id, "RECOVERY_CODES_NEW", json!({ "recovery_codes": codes.len() })).await?;
     tx.commit().await?;
     Ok(codes)
 }
@@ -182,18 +183,7 @@ pub async fn use_second_factor(
 pub async fn remove(state: &AppState, actor: Uuid, user_id: Uuid, action: &str) -> Result<bool, AppError> {
     let mut tx = begin_as(&state.pool, actor).await?;
     let removed = db::remove(&mut tx, user_id).await?;
-    audit::record(
-        &mut tx,
-        AuditEvent {
-            actor: Some(actor),
-            action,
-            table_name: "staff_two_factor",
-            record_id: Some(user_id),
-            details: Some(json!({ "had_two_factor": removed })),
-            ip: crate::server::auth::client_ip(),
-        },
-    )
-    .await?;
+    record_change(&mut tx, actor, user_id, action, json!({ "had_two_factor": removed })).await?;
     tx.commit().await?;
     Ok(removed)
 }
